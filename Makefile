@@ -1,0 +1,158 @@
+# rumpmetal: one C application plus drivers -> a bootable image.
+#
+#   make run  [APP=hello] [QEMU_BOOT=iso|kernel|uefi] [QEMU_ARGS=...]
+#   make test
+#   make iso | image | bench | clean
+#
+# ARCH selects the target (x86_64; aarch64 is planned). APP is a directory
+# under apps/ or a path to your own application directory (a main.c and
+# optionally more .c files). Objects go to build/<arch>/.
+
+ARCH ?= x86_64
+APP ?= hello
+QEMU_BOOT ?= iso
+QEMU_ARGS ?=
+V ?= 0
+
+TOP := $(CURDIR)
+BUILD := build/$(ARCH)
+Q := $(if $(filter 1,$(V)),,@)
+
+ifeq ($(ARCH),x86_64)
+ARCHDIR := x86
+else
+$(error ARCH=$(ARCH) is not supported yet (supported: x86_64))
+endif
+include arch/$(ARCHDIR)/arch.mk
+
+# The application: apps/<APP> if it exists, else APP is a path.
+APP_DIR := $(if $(wildcard apps/$(APP)/main.c),apps/$(APP),$(patsubst %/,%,$(APP)))
+ifeq ($(wildcard $(APP_DIR)/main.c),)
+$(error APP=$(APP): no main.c in apps/$(APP) or in $(APP))
+endif
+APP_NAME := $(notdir $(abspath $(APP_DIR)))
+APP_SRCS := $(wildcard $(APP_DIR)/*.c)
+APP_BUILD := $(BUILD)/app-$(APP_NAME)
+APP_OBJS := $(patsubst $(APP_DIR)/%.c,$(APP_BUILD)/%.o,$(APP_SRCS)) \
+	$(APP_BUILD)/appname.o
+
+WARN := -Wall -Wextra -Werror
+DEPFLAGS = -MMD -MP
+
+# Kernel side: arch, boot, hypercall-bm. No libc headers, no SSE.
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-strict-aliasing $(ARCH_KERNEL_CFLAGS) -Iinclude -Iarch/$(ARCHDIR)/include
+
+# libc side: newlib headers; the app and sys/libc.
+NEWLIB := $(BUILD)/newlib/$(NEWLIB_TARGET)
+NEWLIB_STAMP := $(BUILD)/newlib.stamp
+LIBC_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	$(ARCH_LIBC_CFLAGS) -Iinclude
+APP_CFLAGS := $(LIBC_CFLAGS:$(WARN)=) $(WARN)
+
+KERNEL_SRCS := $(ARCH_SRCS) $(wildcard boot/*.c) $(wildcard hypercall-bm/*.c)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+LIBC_SRCS := $(wildcard sys/libc/*.c)
+LIBC_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_SRCS))
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+IMAGE := $(BUILD)/$(APP_NAME).elf
+ISO := $(BUILD)/$(APP_NAME).iso
+
+.PHONY: all image iso run test unit qemu-tests bench deps clean distclean
+.DEFAULT_GOAL := all
+all: image
+image: $(IMAGE) $(IMAGE_EXTRA)
+iso: $(ISO)
+
+deps:
+	$(Q)tools/deps.sh $(ARCH)
+
+$(NEWLIB_STAMP):
+	$(Q)tools/deps.sh $(ARCH)
+	$(Q)tools/newlib.sh $(ARCH) $(BUILD)
+
+$(BUILD)/kernel/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/libc/%.c.o: %.c $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(LIBC_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(APP_BUILD)/%.o: $(APP_DIR)/%.c $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(APP_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# The image knows its application's name (argv[0]).
+$(APP_BUILD)/appname.o: Makefile
+	@mkdir -p $(dir $@)
+	$(Q)printf 'const char bmk_app_name[] = "%s";\n' '$(APP_NAME)' | \
+	    $(CC) $(KERNEL_CFLAGS) -x c -c - -o $@
+
+$(BUILD)/libkernel.a: $(KERNEL_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libsyslibc.a: $(LIBC_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Two link passes: the second carries the symbol table that fault reports
+# use. The table's section comes after text, so text addresses match.
+LINK_LIBS = $(BUILD)/libsyslibc.a $(BUILD)/libkernel.a \
+	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
+	$(BUILD)/libsyslibc.a $(BUILD)/libkernel.a --end-group
+LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T $(LDSCRIPT)
+
+$(BUILD)/ksyms-empty.o: tools/mksyms.sh
+	@mkdir -p $(dir $@)
+	$(Q)tools/mksyms.sh </dev/null >$(BUILD)/ksyms-empty.S
+	$(Q)$(CC) -c $(BUILD)/ksyms-empty.S -o $@
+
+$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/libsyslibc.a $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh
+	@echo "  LD      $@"
+	$(Q)$(LINK) -o $@.pass1 $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(BUILD)/ksyms-empty.o $(LINK_LIBS)
+	$(Q)nm -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S
+	$(Q)$(CC) -c $(APP_BUILD)/ksyms.S -o $(APP_BUILD)/ksyms.o
+	$(Q)$(LINK) -o $@ $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(APP_BUILD)/ksyms.o $(LINK_LIBS)
+	$(Q)tools/checksyms.sh $@.pass1 $@
+	$(Q)rm -f $@.pass1
+
+include arch/$(ARCHDIR)/image.mk
+
+run: deps image $(RUN_DEPS)
+	$(Q)tools/qemu-run.sh $(ARCH) $(QEMU_BOOT) $(BUILD)/$(APP_NAME) $(QEMU_ARGS)
+
+unit:
+	$(Q)tests/unit/run.sh build/host/unit
+
+qemu-tests: image
+	$(Q)tests/qemu/run-all.sh $(ARCH)
+
+test: deps
+	$(Q)tests/all.sh $(ARCH)
+
+bench: deps
+	$(Q)bench/boot/run.sh $(ARCH)
+
+clean:
+	rm -rf build/$(ARCH) build/host
+
+distclean:
+	rm -rf build
+
+-include $(KERNEL_OBJS:.o=.d) $(LIBC_OBJS:.o=.d) $(APP_OBJS:.o=.d)

@@ -1,0 +1,12 @@
+# x86_64: compiler flags, sources and linker script for the kernel side.
+NEWLIB_TARGET := x86_64-elf
+CC := gcc
+LD := ld
+# Kernel code never touches SSE registers (interrupt entry saves only
+# general registers) and keeps no red zone.
+ARCH_KERNEL_CFLAGS := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small
+ARCH_LIBC_CFLAGS := -m64 -mno-red-zone -mcmodel=small
+ARCH_ENTRY_SRCS := boot/x86_64/entry.S
+ARCH_SRCS := $(filter-out $(ARCH_ENTRY_SRCS),$(wildcard arch/x86/*.c arch/x86/*.S boot/x86_64/*.c boot/x86_64/*.S))
+ARCH_ENTRY_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(ARCH_ENTRY_SRCS))
+LDSCRIPT := boot/x86_64/kernel.ld

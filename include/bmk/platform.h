@@ -1,0 +1,99 @@
+/*
+ * The platform contract: everything hypercall-bm needs from the CPU and
+ * the board. Implemented once per arch under arch/<isa>/; nothing above
+ * this line knows which arch it runs on.
+ *
+ * Interrupt model: the arch's trap handler for a device line masks the
+ * line, acknowledges the controller and calls intr_raise(irq) (see
+ * bmk/intr.h) with interrupts disabled. The interrupt thread of that line
+ * runs the driver handlers later in thread context and then calls
+ * plat_intr_unmask(irq).
+ */
+#ifndef BMK_PLATFORM_H
+#define BMK_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bootinfo;
+
+/* Stop the CPU for good, after printing msg (may be NULL). */
+__attribute__((noreturn)) void plat_halt(const char *msg);
+
+/*
+ * Power the machine off with an exit status. Under QEMU the status reaches
+ * the host (isa-debug-exit on x86); on hardware it tries ACPI / PSCI and
+ * otherwise halts with a message.
+ */
+__attribute__((noreturn)) void plat_poweroff(int status);
+
+/*
+ * Called with interrupts disabled. Arms the timer for deadline_ns
+ * (monotonic nanoseconds; UINT64_MAX means no deadline), enables
+ * interrupts and halts the CPU until any interrupt arrives, then returns
+ * with interrupts disabled again. May return early; callers re-check.
+ */
+void plat_block_until(uint64_t deadline_ns);
+
+/* Monotonic nanoseconds since an arbitrary point before boot finished. */
+uint64_t plat_clock_monotonic(void);
+
+/* Nanoseconds to add to plat_clock_monotonic() to get Unix wall time. */
+int64_t plat_clock_epochoffset(void);
+
+/* Interrupt enable state: disable returns a cookie for restore. */
+unsigned long plat_intr_disable(void);
+void plat_intr_restore(unsigned long cookie);
+
+/* Write bytes to every console the platform has (serial, screen). */
+void plat_cons_write(const char *buf, size_t len);
+
+/* One byte from the console input if one is ready, else -1. */
+int plat_cons_getc(void);
+
+/* Device line of console input interrupts, or -1 if there is none. */
+int plat_cons_irq(void);
+
+/* Interrupt controller: device lines are numbered 0..PLAT_NIRQ-1. */
+#define PLAT_NIRQ 64
+void plat_intr_mask(int irq);
+void plat_intr_unmask(int irq);
+
+/*
+ * Context switch. A context is the saved callee-saved state of a thread;
+ * its layout is private to the arch, only its size is fixed here.
+ */
+struct plat_ctx {
+	uintptr_t pc_regs[16];
+};
+/* Make ctx start entry(arg) on the stack whose top is stack_top. */
+void plat_ctx_init(struct plat_ctx *ctx, void *stack_top,
+    void (*entry)(void *), void *arg);
+/* Save the current state in from and resume to. */
+void plat_ctx_switch(struct plat_ctx *from, struct plat_ctx *to);
+
+/*
+ * MMU: make one page inaccessible (guard pages) or accessible again as
+ * read-write data. Return 0 or an errno value.
+ */
+#define PLAT_PAGE_SIZE 4096UL
+int plat_mmu_guard(uintptr_t va);
+int plat_mmu_unguard(uintptr_t va);
+
+/* Print a frame-pointer backtrace starting at the caller's frame. */
+void plat_backtrace(void);
+
+/*
+ * Entry into the portable core, called by the arch once the CPU, the
+ * consoles, the MMU, the interrupt controller and the clock work.
+ * Interrupts are disabled. Never returns.
+ */
+__attribute__((noreturn)) void bmk_start(const struct bootinfo *bi);
+
+/*
+ * Called by the arch fault handler with the faulting address: returns a
+ * description such as "stack guard page of thread 'foo'" or NULL.
+ */
+const char *bmk_fault_describe(uintptr_t addr);
+
+#endif

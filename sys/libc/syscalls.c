@@ -1,0 +1,213 @@
+/*
+ * newlib's system calls. Descriptors 0, 1 and 2 are the console; there
+ * is no file system yet, so opening files fails with ENOENT, and the
+ * process calls that make no sense in a single-program image fail with
+ * ENOSYS rather than pretending.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <bmk/cons.h>
+
+static int
+is_console(int fd)
+{
+	return fd >= 0 && fd <= 2;
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	if (fd != 1 && fd != 2) {
+		errno = EBADF;
+		return -1;
+	}
+	cons_write(buf, len);
+	return (ssize_t)len;
+}
+
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	if (fd != 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (len == 0)
+		return 0;
+	return (ssize_t)cons_read(buf, len);
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	(void)path;
+	(void)flags;
+	errno = ENOENT;
+	return -1;
+}
+
+int
+close(int fd)
+{
+	if (is_console(fd))
+		return 0;
+	errno = EBADF;
+	return -1;
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+	if (!is_console(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	*st = (struct stat){ .st_mode = S_IFCHR | 0620, .st_blksize = 1024 };
+	return 0;
+}
+
+int
+stat(const char *path, struct stat *st)
+{
+	(void)path;
+	(void)st;
+	errno = ENOENT;
+	return -1;
+}
+
+int
+isatty(int fd)
+{
+	if (is_console(fd))
+		return 1;
+	errno = EBADF;
+	return 0;
+}
+
+off_t
+lseek(int fd, off_t off, int whence)
+{
+	(void)off;
+	(void)whence;
+	errno = is_console(fd) ? ESPIPE : EBADF;
+	return -1;
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+	if (!is_console(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	if (cmd == F_GETFL)
+		return fd == 0 ? O_RDONLY : O_WRONLY;
+	if (cmd == F_GETFD || cmd == F_SETFD)
+		return 0;
+	errno = EINVAL;
+	return -1;
+}
+
+int
+link(const char *old, const char *new)
+{
+	(void)old;
+	(void)new;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+unlink(const char *path)
+{
+	(void)path;
+	errno = ENOENT;
+	return -1;
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	(void)path;
+	(void)mode;
+	errno = ENOSYS;
+	return -1;
+}
+
+pid_t
+getpid(void)
+{
+	return 1;
+}
+
+int
+kill(pid_t pid, int sig)
+{
+	if (pid != 1 && pid != 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (sig == 0)
+		return 0;
+	/* No signal handling: a signal to ourselves ends the program. */
+	_exit(128 + sig);
+}
+
+int
+sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	(void)how;
+	(void)set;
+	if (old != NULL)
+		*old = 0;
+	return 0;
+}
+
+pid_t
+fork(void)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+execve(const char *path, char *const argv[], char *const envp[])
+{
+	(void)path;
+	(void)argv;
+	(void)envp;
+	errno = ENOSYS;
+	return -1;
+}
+
+pid_t
+wait(int *status)
+{
+	(void)status;
+	errno = ECHILD;
+	return -1;
+}
+
+void *
+sbrk(ptrdiff_t incr)
+{
+	/* The heap is memalloc (sys/libc/malloc.c); nothing may grow a break. */
+	(void)incr;
+	errno = ENOMEM;
+	return (void *)-1;
+}
+
+int
+getentropy(void *buf, size_t len)
+{
+	/* No entropy source yet: refuse rather than hand out predictable bytes. */
+	(void)buf;
+	(void)len;
+	errno = ENOSYS;
+	return -1;
+}

@@ -1,0 +1,124 @@
+/*
+ * Allocator test, run inside the guest: exhaust memory through malloc
+ * (large and small blocks) and through the page allocator, check that
+ * exhaustion is an error (NULL, ENOMEM) and not a crash, free
+ * everything, and check that the statistics return to where they began.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bmk/memalloc.h>
+#include <bmk/pgalloc.h>
+
+static int failures;
+
+static void
+check(int ok, const char *what)
+{
+	printf("alloc: %s: %s\n", what, ok ? "ok" : "FAILED");
+	if (!ok)
+		failures++;
+}
+
+/* Allocate blocks of size until malloc fails; chain them to free later. */
+static void *
+exhaust(size_t size, size_t *count, int *err)
+{
+	void *head = NULL, *p;
+
+	*count = 0;
+	errno = 0;
+	while ((p = malloc(size)) != NULL) {
+		memset(p, 0xa5, size < 64 ? size : 64);
+		*(void **)p = head;
+		head = p;
+		(*count)++;
+	}
+	*err = errno;
+	return head;
+}
+
+static void
+release(void *head)
+{
+	while (head != NULL) {
+		void *next = *(void **)head;
+		free(head);
+		head = next;
+	}
+}
+
+static void
+test_malloc(size_t size, const char *what)
+{
+	struct pgalloc_stats ps0, ps1;
+	struct memalloc_stats ms0, ms1;
+	size_t n;
+	int err;
+	void *chain;
+
+	pgalloc_get_stats(&ps0);
+	memalloc_get_stats(&ms0);
+	chain = exhaust(size, &n, &err);
+	printf("alloc: %zu blocks of %zu bytes (%zu KiB) before exhaustion\n",
+	    n, size, n * size / 1024);
+	check(n > 0 && err == ENOMEM, what);
+	release(chain);
+	pgalloc_get_stats(&ps1);
+	memalloc_get_stats(&ms1);
+	check(ms1.ms_bytes_in_use == ms0.ms_bytes_in_use,
+	    "memalloc bytes in use back to start");
+	check(ps1.ps_free_pages == ps0.ps_free_pages,
+	    "free pages back to start");
+	check(ms1.ms_failures > ms0.ms_failures, "failure was counted");
+}
+
+static void
+test_pages(void)
+{
+	struct pgalloc_stats ps0, ps1;
+	void *blocks[64];
+	unsigned order;
+	int n = 0, i, aligned = 1;
+
+	pgalloc_get_stats(&ps0);
+	/* Largest blocks first, then smaller ones, until nothing is left. */
+	for (order = 12; n < 64;) {
+		void *p = pgalloc_alloc(order);
+		if (p == NULL) {
+			if (order == 0)
+				break;
+			order--;
+			continue;
+		}
+		aligned &= ((uintptr_t)p & ((PGALLOC_PAGE_SIZE << order) - 1)) == 0;
+		blocks[n++] = p;
+		blocks[n++] = (void *)(uintptr_t)order;
+	}
+	pgalloc_get_stats(&ps1);
+	check(aligned, "page blocks naturally aligned");
+	check(n < 64 ? ps1.ps_free_pages == 0 : 1, "pages exhausted");
+	for (i = 0; i < n; i += 2)
+		pgalloc_free(blocks[i], (unsigned)(uintptr_t)blocks[i + 1]);
+	pgalloc_get_stats(&ps1);
+	check(ps1.ps_free_pages == ps0.ps_free_pages,
+	    "page allocator statistics back to start");
+}
+
+int
+main(void)
+{
+	struct pgalloc_stats ps;
+
+	pgalloc_get_stats(&ps);
+	printf("alloc: %zu of %zu pages free at start\n", ps.ps_free_pages,
+	    ps.ps_total_pages);
+	test_malloc(1 << 20, "1 MiB mallocs exhaust memory with ENOMEM");
+	test_malloc(64, "64-byte mallocs exhaust memory with ENOMEM");
+	test_malloc(3000, "3000-byte mallocs exhaust memory with ENOMEM");
+	test_pages();
+	printf("alloc: %s\n", failures ? "FAIL" : "PASS");
+	return failures;
+}

@@ -1,0 +1,122 @@
+#!/bin/bash
+# QEMU smoke test runner. Each test is a directory holding:
+#   test.conf  shell variables:
+#     APP=name|path   application to build (make APP=...), or
+#     IMAGE=path      an image you built yourself, without extension
+#                     (path.elf / path.elf32 / path.iso are used)
+#     BOOT=iso|kernel|uefi   MACHINE=pc|q35   MEM=MiB (default 128)
+#     CMDLINE="kernel options -- program args"
+#     QEMU_ARGS="extra qemu arguments"
+#     TIMEOUT=seconds (default 60)
+#     EXIT=status     the guest's exit status (isa-debug-exit), or
+#     EXIT=halt       the guest must print "*** system halted" and stay
+#                     halted (no reboot, no exit)
+#   expect     lines that must appear in the serial output, in this order
+#              (each a fixed substring of one line)
+#   reject     optional: substrings that must not appear anywhere
+# Usage: tests/qemu/run.sh [-k] TESTDIR...   (-k keeps the logs)
+# Prints one line per test and then "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+arch=${ARCH:-x86_64}
+logdir=${LOGDIR:-$top/build/$arch/qemu-tests}
+mkdir -p "$logdir"
+pass=0
+fail=0
+
+# Fixed-substring, in-order match of $1 (expect file) against $2 (log).
+check_expect() {
+	awk -v want="$1" '
+	BEGIN { n = 0; while ((getline line < want) > 0) if (line != "") w[n++] = line; i = 0 }
+	i < n && index($0, w[i]) > 0 { i++ }
+	END { if (i < n) { print "missing: " w[i]; exit 1 } }' "$2"
+}
+
+check_reject() {
+	local pat
+	while IFS= read -r pat; do
+		[ -z "$pat" ] && continue
+		if grep -qF -- "$pat" "$2"; then
+			echo "unexpected: $pat"
+			return 1
+		fi
+	done <"$1"
+}
+
+# Boot one test; sets $why on failure.
+boot_test() {
+	local dir=$1 log=$2 base status pid t0 waited halted_at=""
+	APP="" IMAGE="" BOOT=kernel MACHINE=pc MEM=128 CMDLINE="" QEMU_ARGS=""
+	TIMEOUT=60 EXIT=0
+	# shellcheck disable=SC1091
+	. "$dir/test.conf"
+	if [ -n "$APP" ]; then
+		if ! make -s -C "$top" ARCH="$arch" APP="$APP" image \
+		    $([ "$BOOT" != kernel ] && echo iso) >"$log.build" 2>&1; then
+			why="build of APP=$APP failed (see $log.build)"
+			return 1
+		fi
+		base=$top/build/$arch/$(basename "$APP")
+	else
+		base=$IMAGE
+	fi
+	CMDLINE=$CMDLINE QEMU_MEM=$MEM QEMU_MACHINE=$MACHINE \
+	    "$top/tools/qemu-run.sh" "$arch" "$BOOT" "$base" $QEMU_ARGS \
+	    </dev/null >"$log" 2>&1 &
+	pid=$!
+	t0=$(date +%s%N)
+	while kill -0 "$pid" 2>/dev/null; do
+		waited=$((($(date +%s%N) - t0) / 1000000))
+		if [ "$EXIT" = halt ] && [ -z "$halted_at" ] &&
+		    grep -qF '*** system halted' "$log"; then
+			halted_at=$waited
+		fi
+		# A halted guest must stay halted for a second: no reboot.
+		if [ -n "$halted_at" ] && [ $((waited - halted_at)) -ge 1000 ]; then
+			pkill -P "$pid" qemu-system 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 0
+		fi
+		if [ "$waited" -ge $((TIMEOUT * 1000)) ]; then
+			pkill -P "$pid" qemu-system 2>/dev/null
+			wait "$pid" 2>/dev/null
+			why="timeout after ${TIMEOUT}s"
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$pid"
+	status=$?
+	if [ "$EXIT" = halt ]; then
+		why="QEMU exited (status $status) instead of staying halted"
+		return 1
+	fi
+	if [ "$status" != "$EXIT" ]; then
+		why="exit status $status, expected $EXIT"
+		return 1
+	fi
+	return 0
+}
+
+keep=0
+[ "${1:-}" = -k ] && { keep=1; shift; }
+for dir in "$@"; do
+	dir=${dir%/}
+	name=$(basename "$dir")
+	log=$logdir/$name.log
+	why=""
+	start=$(date +%s%N)
+	if boot_test "$dir" "$log" &&
+	    why=$(check_expect "$dir/expect" "$log") &&
+	    { [ ! -f "$dir/reject" ] || why=$(check_reject "$dir/reject" "$log"); }; then
+		pass=$((pass + 1))
+		printf 'PASS %-24s %5d ms\n' "$name" $((($(date +%s%N) - start) / 1000000))
+	else
+		fail=$((fail + 1))
+		printf 'FAIL %-24s %s (log: %s)\n' "$name" "$why" "$log"
+		sed 's/^/    | /' "$log" | tail -n 15
+	fi
+	[ "$keep" = 1 ] || true
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

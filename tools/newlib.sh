@@ -1,0 +1,45 @@
+#!/bin/sh
+# Build newlib once per arch from Debian's newlib-source into build/<arch>/.
+# Usage: tools/newlib.sh ARCH OUTDIR
+# The result is OUTDIR/newlib/<target>/{include,lib}; OUTDIR/newlib.stamp
+# marks a finished build so that later runs reuse it.
+set -eu
+arch=$1
+out=$2
+case "$arch" in
+x86_64)
+	target=x86_64-elf
+	cc=gcc
+	cflags="-O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -U__linux__"
+	;;
+aarch64)
+	target=aarch64-elf
+	cc=aarch64-linux-gnu-gcc
+	cflags="-O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -U__linux__"
+	;;
+*) echo "newlib.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
+esac
+tarball=/usr/src/newlib/newlib-3.3.0.tar.xz
+[ -f "$tarball" ] || { echo "newlib.sh: $tarball missing (package newlib-source)" >&2; exit 1; }
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+src=$out/newlib-src
+obj=$out/newlib-obj
+rm -rf "$src" "$obj" "$out/newlib"
+mkdir -p "$src" "$obj"
+echo "  NEWLIB  building newlib 3.3.0 for $target (once; about a minute)"
+tar -xJf "$tarball" -C "$src" --strip-components=1
+cd "$obj"
+"$src/configure" --target="$target" --prefix="$out/newlib" \
+	--disable-newlib-supplied-syscalls --disable-multilib \
+	--disable-nls --disable-newlib-fvwrite-in-streamio \
+	CC_FOR_TARGET="$cc" AR_FOR_TARGET=ar RANLIB_FOR_TARGET=ranlib \
+	AS_FOR_TARGET=as LD_FOR_TARGET=ld \
+	CFLAGS_FOR_TARGET="$cflags" >"$out/newlib-configure.log" 2>&1 ||
+	{ echo "newlib.sh: configure failed, see $out/newlib-configure.log" >&2; exit 1; }
+make -j"$(nproc)" all-target-newlib >"$out/newlib-build.log" 2>&1 ||
+	{ echo "newlib.sh: build failed, see $out/newlib-build.log" >&2; exit 1; }
+make install-target-newlib >>"$out/newlib-build.log" 2>&1 ||
+	{ echo "newlib.sh: install failed, see $out/newlib-build.log" >&2; exit 1; }
+rm -rf "$src" "$obj"
+touch "$out/newlib.stamp"
