@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""bench/boot: boot-time figures for an image, against a baseline in the
+same run.
+
+  - QEMU start to the application's first line (hello, -kernel) divided by
+    QEMU start to exit of a kernel that exits at its first instruction
+    (median of N interleaved runs each; target ratio <= 1.3);
+  - guest time from first instruction to main(), by the guest's clock
+    (target < 5 ms);
+  - stripped image size of hello (target <= 256 KiB);
+  - the smallest -m (MiB) that boots hello (target <= 8).
+"""
+import os, re, select, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, "build", "x86_64")
+QEMU = ["qemu-system-x86_64", "-M", "pc", "-display", "none", "-serial", "stdio",
+        "-monitor", "none", "-no-reboot",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+RUNS = int(os.environ.get("RUNS", "10"))
+
+
+def boot(kernel, mem=128, marker=None, timeout=30):
+    """Boot; return (seconds until marker or exit, output, exit status)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(QEMU + ["-m", str(mem), "-kernel", kernel],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out, seen = b"", None
+    while True:
+        r, _, _ = select.select([p.stdout], [], [], 0.05)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+            if marker and seen is None and marker.encode() in out:
+                seen = time.monotonic() - t0
+        if time.monotonic() - t0 > timeout:
+            p.kill()
+            break
+    status = p.wait()
+    elapsed = time.monotonic() - t0
+    return (seen if marker else elapsed), out.decode(errors="replace"), status
+
+
+def build_trivial():
+    obj = os.path.join(BUILD, "bench-trivial.o")
+    elf = os.path.join(BUILD, "bench-trivial.elf32")
+    subprocess.check_call(["gcc", "-m32", "-c", os.path.join(ROOT, "bench/boot/trivial.S"),
+                           "-o", obj])
+    subprocess.check_call(["ld", "-m", "elf_i386", "-Ttext", "0x100000", "-e", "_start",
+                           "-o", elf, obj])
+    return elf
+
+
+def main():
+    subprocess.check_call(["make", "-s", "-C", ROOT, "APP=hello", "image"])
+    hello = os.path.join(BUILD, "hello.elf32")
+    trivial = build_trivial()
+    t_hello, t_triv, to_main = [], [], []
+    for _ in range(RUNS):
+        s, _, st = boot(trivial)
+        if st != 1:
+            sys.exit("bench/boot: trivial kernel exited with %d" % st)
+        t_triv.append(s)
+        s, out, st = boot(hello, marker="Hello, world!")
+        if s is None or st != 1:
+            sys.exit("bench/boot: hello did not boot (status %d):\n%s" % (st, out))
+        t_hello.append(s)
+        m = re.search(r"(\d+) us from first instruction to main", out)
+        if m:
+            to_main.append(int(m.group(1)))
+    mh, mt = statistics.median(t_hello), statistics.median(t_triv)
+    print("boot: QEMU start to first line of hello   %7.1f ms (median of %d)" % (mh * 1e3, RUNS))
+    print("boot: QEMU start to exit of trivial kernel %7.1f ms (median of %d)" % (mt * 1e3, RUNS))
+    print("boot: ratio hello / trivial                %7.2f (target <= 1.30)" % (mh / mt))
+    if to_main:
+        print("boot: first instruction to main()          %7.3f ms (median; target < 5)"
+              % (statistics.median(to_main) / 1e3))
+    stripped = os.path.join(BUILD, "hello.stripped")
+    subprocess.check_call(["strip", "-o", stripped, os.path.join(BUILD, "hello.elf")])
+    size = os.path.getsize(stripped)
+    print("boot: stripped image size of hello         %7.1f KiB (target <= 256)" % (size / 1024))
+    smallest = None
+    for mem in range(16, 0, -1):
+        _, out, st = boot(hello, mem=mem, marker="Hello, world!", timeout=20)
+        if st == 1 and "Hello, world!" in out:
+            smallest = mem
+        else:
+            break
+    print("boot: smallest -m that boots hello         %7s MiB (target <= 8)" % smallest)
+
+
+if __name__ == "__main__":
+    main()
