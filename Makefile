@@ -47,11 +47,14 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 
 # libc side: newlib headers; the app and sys/libc.
 NEWLIB := $(BUILD)/newlib/$(NEWLIB_TARGET)
-NEWLIB_STAMP := $(BUILD)/newlib.stamp
+# The stamp names the newlib build recipe: bump it when tools/newlib.sh
+# changes how newlib is built, and every tree rebuilds it once.
+NEWLIB_STAMP := $(BUILD)/newlib-3.3.0-r2.stamp
+NEWLIB_DEFS := $(shell tools/newlib.sh --defs)
 LIBC_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-	$(ARCH_LIBC_CFLAGS) -Iinclude
+	$(NEWLIB_DEFS) $(ARCH_LIBC_CFLAGS) -Iinclude
 APP_CFLAGS := $(LIBC_CFLAGS:$(WARN)=) $(WARN)
 
 KERNEL_SRCS := $(ARCH_SRCS) $(wildcard boot/*.c) $(wildcard hypercall-bm/*.c)
@@ -63,7 +66,9 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 IMAGE := $(BUILD)/$(APP_NAME).elf
 ISO := $(BUILD)/$(APP_NAME).iso
 
-.PHONY: all image iso run test unit qemu-tests bench deps clean distclean
+include arch/$(ARCHDIR)/image.mk
+
+.PHONY: all image iso run test unit qemu-tests bench deps newlib clean distclean
 .DEFAULT_GOAL := all
 all: image
 image: $(IMAGE) $(IMAGE_EXTRA)
@@ -74,7 +79,9 @@ deps:
 
 $(NEWLIB_STAMP):
 	$(Q)tools/deps.sh $(ARCH)
-	$(Q)tools/newlib.sh $(ARCH) $(BUILD)
+	$(Q)tools/newlib.sh $(ARCH) $(BUILD) $@
+
+newlib: $(NEWLIB_STAMP)
 
 $(BUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -131,8 +138,6 @@ $(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/libsyslibc.a $(BUILD)/ksyms-
 	$(Q)$(LINK) -o $@ $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(APP_BUILD)/ksyms.o $(LINK_LIBS)
 	$(Q)tools/checksyms.sh $@.pass1 $@
 	$(Q)rm -f $@.pass1
-
-include arch/$(ARCHDIR)/image.mk
 
 run: deps image $(RUN_DEPS)
 	$(Q)tools/qemu-run.sh $(ARCH) $(QEMU_BOOT) $(BUILD)/$(APP_NAME) $(QEMU_ARGS)

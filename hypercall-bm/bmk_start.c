@@ -17,7 +17,7 @@
 #include <bmk/sched.h>
 
 #define MIN_MEMORY (2UL << 20)	/* usable RAM after the kernel image */
-#define MAIN_STACK (256UL * 1024)
+#define MAIN_STACK (124UL * 1024)	/* + guard page = 128 KiB block */
 
 static struct cmdline cmdline;
 static char *app_argv[CMDLINE_MAXARGS + 2];

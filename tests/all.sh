@@ -29,9 +29,7 @@ suite() {
 	failed=$((failed + f))
 }
 
-if [ ! -f "build/$arch/newlib.stamp" ]; then
-	tools/newlib.sh "$arch" "build/$arch" || exit 1
-fi
+make -s ARCH="$arch" newlib || exit 1
 suite "host unit tests (ASan, UBSan)" tests/unit/run.sh build/host/unit
 suite "QEMU smoke tests ($arch)" env ARCH="$arch" tests/qemu/run.sh tests/qemu/*/
 echo "$passed passed, $failed failed"

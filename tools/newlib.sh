@@ -1,28 +1,38 @@
 #!/bin/sh
 # Build newlib once per arch from Debian's newlib-source into build/<arch>/.
-# Usage: tools/newlib.sh ARCH OUTDIR
-# The result is OUTDIR/newlib/<target>/{include,lib}; OUTDIR/newlib.stamp
-# marks a finished build so that later runs reuse it.
+# Usage: tools/newlib.sh ARCH OUTDIR STAMP | tools/newlib.sh --defs
+# The result is OUTDIR/newlib/<target>/{include,lib}; STAMP marks a
+# finished build so that later runs reuse it.
 set -eu
+# Feature macros that apps and newlib itself are compiled with: POSIX
+# clocks and timers (we provide clock_gettime), and POSIX read/write types.
+# Changing them needs a newlib rebuild: bump STAMP in the Makefile.
+defs="-D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L -D_READ_WRITE_RETURN_TYPE=_ssize_t"
+if [ "${1:-}" = --defs ]; then
+	echo "$defs"
+	exit 0
+fi
 arch=$1
 out=$2
+stamp=$3
 case "$arch" in
 x86_64)
 	target=x86_64-elf
 	cc=gcc
-	cflags="-O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -U__linux__"
+	cflags="$defs -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -U__linux__"
 	;;
 aarch64)
 	target=aarch64-elf
 	cc=aarch64-linux-gnu-gcc
-	cflags="-O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -U__linux__"
+	cflags="$defs -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -U__linux__"
 	;;
 *) echo "newlib.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
 esac
 tarball=/usr/src/newlib/newlib-3.3.0.tar.xz
 [ -f "$tarball" ] || { echo "newlib.sh: $tarball missing (package newlib-source)" >&2; exit 1; }
-mkdir -p "$out"
+mkdir -p "$out" "$(dirname "$stamp")"
 out=$(cd "$out" && pwd)
+stamp=$(cd "$(dirname "$stamp")" && pwd)/$(basename "$stamp")
 src=$out/newlib-src
 obj=$out/newlib-obj
 rm -rf "$src" "$obj" "$out/newlib"
@@ -42,4 +52,4 @@ make -j"$(nproc)" all-target-newlib >"$out/newlib-build.log" 2>&1 ||
 make install-target-newlib >>"$out/newlib-build.log" 2>&1 ||
 	{ echo "newlib.sh: install failed, see $out/newlib-build.log" >&2; exit 1; }
 rm -rf "$src" "$obj"
-touch "$out/newlib.stamp"
+touch "$stamp"

@@ -39,8 +39,18 @@ uefi) set -- "$@" -bios "$ovmf" -cdrom "$iso" ;;
 *) echo "qemu-run: QEMU_BOOT=$boot: use iso, kernel or uefi" >&2; exit 2 ;;
 esac
 
+for f in "$base.elf"; do
+	[ -f "$f" ] || { echo "qemu-run: $f does not exist" >&2; exit 125; }
+done
 status=0
-qemu-system-x86_64 "$@" || status=$?
+qemu-system-x86_64 "$@" 2>"$tmp/stderr" || status=$?
+cat "$tmp/stderr" >&2
+# QEMU's own failures exit 1, which is also what a guest status of 0
+# looks like; QEMU always says why on stderr, the guest never writes there.
+if [ "$status" -eq 1 ] && grep -q '^qemu' "$tmp/stderr"; then
+	echo "qemu-run: QEMU failed to start" >&2
+	exit 125
+fi
 # isa-debug-exit makes QEMU exit with (status << 1) | 1; an even status
 # means QEMU itself stopped (0: the guest halted or was shut down).
 if [ $((status % 2)) -eq 1 ]; then

@@ -13,7 +13,9 @@
 #define PGALLOC_MAXORDER 20	/* largest block: 2^20 pages = 4 GiB */
 
 struct pgalloc_stats {
-	size_t ps_total_pages;	/* pages handed to pgalloc_add_range */
+	/* pages handed to pgalloc_add_range, minus trimmed edges and the
+	 * per-page metadata kept at the start of each range */
+	size_t ps_total_pages;
 	size_t ps_free_pages;
 	uint64_t ps_allocs;
 	uint64_t ps_frees;
@@ -29,5 +31,18 @@ void pgalloc_free(void *p, unsigned order);
 /* Smallest order whose block holds len bytes. */
 unsigned pgalloc_order(size_t len);
 void pgalloc_get_stats(struct pgalloc_stats *ps);
+
+/*
+ * One word per page for the owner of an allocated block (memalloc uses it
+ * to find its slab or block from a pointer). pgalloc never interprets it.
+ * A block comes out of pgalloc_alloc with all its tags 0; the owner must
+ * set them back to 0 before pgalloc_free. get_tag returns 0 for an
+ * address pgalloc does not manage.
+ */
+void pgalloc_set_tag(void *page, uintptr_t tag);
+uintptr_t pgalloc_get_tag(const void *addr);
+
+/* Check every free list and per-page state; halts on an inconsistency. */
+void pgalloc_verify(void);
 
 #endif

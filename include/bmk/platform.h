@@ -66,10 +66,17 @@ void plat_intr_unmask(int irq);
 struct plat_ctx {
 	uintptr_t pc_regs[16];
 };
-/* Make ctx start entry(arg) on the stack whose top is stack_top. */
+/*
+ * Make ctx start entry(arg) on the stack whose top is stack_top. entry
+ * never returns. The new context starts with interrupts enabled.
+ */
 void plat_ctx_init(struct plat_ctx *ctx, void *stack_top,
     void (*entry)(void *), void *arg);
-/* Save the current state in from and resume to. */
+/*
+ * Save the current state in from and resume to. The scheduler calls it
+ * only with interrupts disabled, and each side restores its own
+ * interrupt state afterwards, so it need not save the interrupt flag.
+ */
 void plat_ctx_switch(struct plat_ctx *from, struct plat_ctx *to);
 
 /*

@@ -20,7 +20,7 @@
 struct sched_thread;
 
 #define SCHED_JOINABLE 0x1
-#define SCHED_STACK_DEFAULT (32 * 1024)
+#define SCHED_STACK_DEFAULT (28 * 1024)	/* + guard page = 32 KiB block */
 #define SCHED_NAMELEN 24
 
 void sched_init(void);

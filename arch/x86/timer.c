@@ -1,0 +1,72 @@
+/*
+ * The one-shot event timer behind plat_block_until: the local APIC timer
+ * when the I/O APIC path is in use, else PIT channel 0 through the PIC.
+ * No periodic tick: the timer is armed only while the CPU waits for a
+ * deadline, and its interrupt does nothing but end the hlt.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bmk/cons.h>
+#include <bmk/platform.h>
+#include <x86/arch.h>
+#include <x86/pit8254.h>
+
+static bool use_lapic;
+
+void
+timer_init(void)
+{
+	use_lapic = irq_using_apic();
+	if (use_lapic) {
+		lapic_timer_calibrate();
+		return;
+	}
+	pit_stop();
+	pic_unmask(PIT_ISA_IRQ);
+	cons_printf("timer: PIT channel 0 one-shot (no local APIC)\n");
+}
+
+void
+timer_interrupt(void)
+{
+	/* Nothing: returning from the interrupt ends plat_block_until. */
+}
+
+static void
+timer_arm(uint64_t ns)
+{
+	if (use_lapic)
+		lapic_timer_arm(ns);
+	else
+		pit_oneshot_arm(ns);
+}
+
+static void
+timer_stop(void)
+{
+	if (use_lapic)
+		lapic_timer_stop();
+	else
+		pit_stop();
+}
+
+/*
+ * Called with IF=0. sti takes effect after the next instruction, so no
+ * interrupt can slip in between sti and hlt and be lost.
+ */
+void
+plat_block_until(uint64_t deadline_ns)
+{
+	uint64_t now;
+
+	if (deadline_ns == UINT64_MAX) {
+		timer_stop();
+	} else {
+		now = plat_clock_monotonic();
+		if (deadline_ns <= now)
+			return;
+		timer_arm(deadline_ns - now);
+	}
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
