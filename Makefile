@@ -49,7 +49,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 NEWLIB := $(BUILD)/newlib/$(NEWLIB_TARGET)
 # The stamp names the newlib build recipe: bump it when tools/newlib.sh
 # changes how newlib is built, and every tree rebuilds it once.
-NEWLIB_STAMP := $(BUILD)/newlib-3.3.0-r2.stamp
+NEWLIB_STAMP := $(BUILD)/newlib-3.3.0-r3.stamp
 NEWLIB_DEFS := $(shell tools/newlib.sh --defs)
 LIBC_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \

@@ -7,8 +7,9 @@ kernel=$1
 out=$2
 name=$3
 cmdline=${4:-}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dir=$tmp/iso
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/$name.elf"
 cat >"$dir/boot/grub/grub.cfg" <<CFG
@@ -22,7 +23,7 @@ menuentry "rumpmetal: $name" {
 	boot
 }
 CFG
-grub-mkrescue -o "$out" "$dir" >"$dir/log" 2>&1 || {
-	cat "$dir/log" >&2
+grub-mkrescue -o "$out" "$dir" >"$tmp/log" 2>&1 || {
+	cat "$tmp/log" >&2
 	exit 1
 }

@@ -33,6 +33,10 @@ tarball=/usr/src/newlib/newlib-3.3.0.tar.xz
 mkdir -p "$out" "$(dirname "$stamp")"
 out=$(cd "$out" && pwd)
 stamp=$(cd "$(dirname "$stamp")" && pwd)/$(basename "$stamp")
+# One build at a time per tree: a second caller waits and reuses it.
+exec 9>"$out/newlib.lock"
+flock 9
+[ -f "$stamp" ] && exit 0
 src=$out/newlib-src
 obj=$out/newlib-obj
 rm -rf "$src" "$obj" "$out/newlib"
@@ -42,6 +46,7 @@ tar -xJf "$tarball" -C "$src" --strip-components=1
 cd "$obj"
 "$src/configure" --target="$target" --prefix="$out/newlib" \
 	--disable-newlib-supplied-syscalls --disable-multilib \
+	--enable-newlib-io-c99-formats --enable-newlib-io-long-long \
 	--disable-nls --disable-newlib-fvwrite-in-streamio \
 	CC_FOR_TARGET="$cc" AR_FOR_TARGET=ar RANLIB_FOR_TARGET=ranlib \
 	AS_FOR_TARGET=as LD_FOR_TARGET=ld \

@@ -264,11 +264,10 @@ fadt_parse(uintptr_t fadt)
 }
 
 void
-acpi_init(const struct bootinfo *bi)
+acpi_init(void)
 {
 	uintptr_t t;
 
-	(void)bi;
 	for (int irq = 0; irq < ACPI_ISA_IRQS; irq++)
 		acpi_info.ac_isa[irq].ar_gsi = (uint32_t)irq;
 	if (rsdp_addr == 0) {

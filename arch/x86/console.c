@@ -9,6 +9,7 @@
 
 #include <bmk/bootinfo.h>
 #include <bmk/cons.h>
+#include <bmk/errno.h>
 #include <bmk/platform.h>
 #include <x86/arch.h>
 
@@ -34,12 +35,20 @@ void
 console_screen_init(const struct bootinfo *bi, bool mb1)
 {
 	const struct bootinfo_fb *fb = &bi->bi_fb;
+	static bool fb_reported;
+	int err;
 
 	if (screen_on)
 		return;
 	if (fb->fb_type == BOOTINFO_FB_RGB) {
-		if (fbcons_init(fb) != 0)
+		if ((err = fbcons_init(fb)) != 0) {
+			if (err == EINVAL && !fb_reported)
+				cons_printf("console: framebuffer %ux%u with "
+				    "%u bpp not supported\n", fb->fb_width,
+				    fb->fb_height, fb->fb_bpp);
+			fb_reported = true;
 			return;
+		}
 		screen_on = true;
 		cons_printf("console: framebuffer %ux%u, %u bpp at 0x%llx\n",
 		    fb->fb_width, fb->fb_height, fb->fb_bpp,

@@ -23,7 +23,7 @@
 #include <x86/trapframe.h>
 #include <x86/vectors.h>
 
-#define BACKTRACE_MAX 32
+#define BACKTRACE_MAX 64
 
 static volatile int fault_depth;
 
@@ -70,8 +70,17 @@ print_symbol(uintptr_t addr, uintptr_t lookup)
 	const char *name = ksyms_lookup(lookup, &off);
 
 	if (name != NULL)
-		cons_printf(" %s+0x%lx", name, (unsigned long)(off + addr - lookup));
+		cons_printf(" %s+0x%lx", name,
+		    (unsigned long)(off + addr - lookup));
 	cons_printf("\n");
+}
+
+static void
+print_repeats(int n)
+{
+	if (n > 0)
+		cons_printf("  ... the same frame %d more time%s\n", n,
+		    n == 1 ? "" : "s");
 }
 
 static void
@@ -133,6 +142,9 @@ print_fault_address(const struct trapframe *tf)
 void
 backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret)
 {
+	uintptr_t last = 0;
+	int repeats = 0;
+
 	cons_printf("backtrace:\n");
 	cons_printf("  #0 0x%016lx", pc);
 	print_symbol(pc, pc_is_ret ? pc - 1 : pc);
@@ -142,18 +154,25 @@ backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret)
 
 		if (fp == 0 || (fp & 7) != 0 || !mmu_is_mapped(fp) ||
 		    !mmu_is_mapped(fp + 8))
-			return;
+			break;
 		next = frame[0];
 		ret = frame[1];
 		if (ret == 0)
-			return;
-		cons_printf("  #%d 0x%016lx", n, ret);
-		print_symbol(ret, ret - 1);	/* the call, not what follows */
+			break;
+		if (ret == last) {
+			repeats++;	/* recursion: one line for the run */
+		} else {
+			print_repeats(repeats);
+			repeats = 0;
+			cons_printf("  #%d 0x%016lx", n, ret);
+			print_symbol(ret, ret - 1);	/* the call site */
+		}
+		last = ret;
 		if (next <= fp)
-			return;
+			break;
 		fp = next;
 	}
-	cons_printf("  ...\n");
+	print_repeats(repeats);
 }
 
 void
@@ -166,14 +185,25 @@ plat_backtrace(void)
 	backtrace_from(frame[1], frame[0], true);
 }
 
+/* A fault while reporting one: no formatter, no frame walking. */
+__attribute__((noreturn)) static void
+fault_nested(const struct trapframe *tf)
+{
+	char num[4] = { '0' + tf->tf_vector / 100 % 10,
+	    '0' + tf->tf_vector / 10 % 10, '0' + tf->tf_vector % 10, '\0' };
+
+	console_puts_raw("\n*** nested fault (vector ");
+	console_puts_raw(num);
+	console_puts_raw(") while reporting a fault\n*** system halted\n");
+	cpu_halt_forever();
+}
+
 __attribute__((noreturn)) void
 fault_report(const struct trapframe *tf)
 {
-	if (++fault_depth > 1) {
-		console_puts_raw("\n*** nested fault while reporting a fault\n"
-		    "*** system halted\n");
-		cpu_halt_forever();
-	}
+	if (++fault_depth > 1)
+		fault_nested(tf);
+	__asm__ volatile("" : : : "memory");	/* depth first, then the rest */
 	cons_printf("\n*** FATAL EXCEPTION: %s (vector %lu)\n",
 	    exc_name(tf->tf_vector), tf->tf_vector);
 	cons_printf("error code 0x%lx\n", tf->tf_err);

@@ -139,10 +139,16 @@ fb_putc(char c)
 int
 fbcons_init(const struct bootinfo_fb *fb)
 {
+	uint64_t size = (uint64_t)fb->fb_pitch * fb->fb_height;
+
 	if (fb->fb_addr == 0 || (fb->fb_bpp != 32 && fb->fb_bpp != 24 &&
 	    fb->fb_bpp != 16) || fb->fb_width < FONT_W ||
-	    fb->fb_height < FONT_H || !mmu_is_mapped(fb->fb_addr))
+	    fb->fb_height < FONT_H ||
+	    fb->fb_pitch < fb->fb_width * (fb->fb_bpp / 8))
 		return EINVAL;
+	if (!mmu_is_mapped(fb->fb_addr) ||
+	    !mmu_is_mapped(fb->fb_addr + size - 1))
+		return EFAULT;
 	fbc.base = fb->fb_addr;
 	fbc.pitch = fb->fb_pitch;
 	fbc.bytespp = fb->fb_bpp / 8;

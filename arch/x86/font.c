@@ -19,7 +19,8 @@ _Static_assert(GLYPH_ROWS * 2 == FONT_H, "each grid row is two pixel rows");
 _Static_assert(GLYPH_COLS + 1 <= FONT_W, "glyph plus margin fits the cell");
 
 /* A string longer than 40 characters fails to compile (-Werror). */
-static const char font_art[LAST_CHAR - FIRST_CHAR + 1][GLYPH_COLS * GLYPH_ROWS] = {
+static const char
+    font_art[LAST_CHAR - FIRST_CHAR + 1][GLYPH_COLS * GLYPH_ROWS] = {
 /*   */ "....." "....." "....." "....." "....." "....." "....." ".....",
 /* ! */ "..#.." "..#.." "..#.." "..#.." "..#.." "....." "..#.." ".....",
 /* " */ ".#.#." ".#.#." ".#.#." "....." "....." "....." "....." ".....",

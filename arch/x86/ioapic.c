@@ -45,7 +45,8 @@ ioapic_add(uint8_t id, uint32_t paddr, uint32_t gsi_base)
 	io = &ioapics[nioapic++];
 	io->io_base = paddr;
 	io->io_gsi_base = gsi_base;
-	io->io_inputs = IOAPIC_VER_MAXREDIR(ioapic_read(io, IOAPIC_REG_VER)) + 1;
+	io->io_inputs =
+	    IOAPIC_VER_MAXREDIR(ioapic_read(io, IOAPIC_REG_VER)) + 1;
 	for (uint32_t pin = 0; pin < io->io_inputs; pin++) {
 		ioapic_write(io, IOAPIC_REG_RTE(pin), RTE_MASKED);
 		ioapic_write(io, IOAPIC_REG_RTE(pin) + 1, 0);

@@ -14,7 +14,7 @@
 #include <x86/regs.h>
 #include <x86/vectors.h>
 
-#define CALIBRATE_US 5000
+#define CALIBRATE_US 2000
 #define CALIBRATE_RUNS 3
 #define NS_PER_SEC 1000000000ULL
 
@@ -119,7 +119,12 @@ void
 lapic_timer_arm(uint64_t ns)
 {
 	unsigned __int128 t = (unsigned __int128)ns * lapic_mult >> 32;
-	uint32_t ticks = t > UINT32_MAX ? UINT32_MAX : (t == 0 ? 1 : (uint32_t)t);
+	uint32_t ticks;
+
+	if (t > UINT32_MAX)
+		ticks = UINT32_MAX;	/* ~68 s at 62.5 MHz; caller re-arms */
+	else
+		ticks = t == 0 ? 1 : (uint32_t)t;
 
 	lapic_write(LAPIC_TIMER_INIT, ticks);
 }

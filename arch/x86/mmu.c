@@ -5,7 +5,8 @@
  *	[0, 4 KiB)		not mapped: NULL dereferences fault
  *	kernel text		read-only, executable
  *	kernel rodata		read-only, no-execute
- *	kernel data, bss	read-write, no-execute; arch stack guards unmapped
+ *	kernel data, bss	read-write, no-execute
+ *	arch stack guard pages	not mapped
  *	RAM			read-write, no-execute, write-back
  *	rest of [0, 4 GiB)	read-write, no-execute, uncached (MMIO, ROMs)
  *	framebuffer		write-combining
@@ -66,8 +67,11 @@ table_next(uint64_t *e, bool alloc)
 {
 	uint64_t *t;
 
-	if (*e & PTE_P)
-		return (*e & PTE_PS) ? NULL : (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	if (*e & PTE_P) {
+		if (*e & PTE_PS)
+			return NULL;
+		return (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
 	if (!alloc || (t = pt_alloc()) == NULL)
 		return NULL;
 	*e = (uintptr_t)t | TABLE_FLAGS;
@@ -109,8 +113,10 @@ cache_attr(uint64_t pa, uint64_t len)
 {
 	const struct bootinfo_fb *fb = &mmu_bi->bi_fb;
 
+	uint64_t fb_size = (uint64_t)fb->fb_pitch * fb->fb_height;
+
 	if (fb->fb_type == BOOTINFO_FB_RGB &&
-	    overlaps(pa, len, fb->fb_addr, (uint64_t)fb->fb_pitch * fb->fb_height))
+	    overlaps(pa, len, fb->fb_addr, fb_size))
 		return x86_cpu.xc_pat ? PTE_CACHE_WC : PTE_CACHE_UC;
 	return is_ram(pa, len) ? PTE_CACHE_WB : PTE_CACHE_UC;
 }
@@ -179,6 +185,8 @@ map_low(void)
 	return 0;
 }
 
+static uint64_t mapped_top = MAP_LOW_TOP;	/* for the boot message */
+
 /*
  * Map RAM above 4 GiB. Returns the address below which all RAM is
  * mapped (UINT64_MAX when everything is).
@@ -195,6 +203,8 @@ map_high_ram(void)
 		    base < end; base += LARGE_SIZE)
 			if (map_region(base, PTE_CACHE_WB) != 0)
 				return base;
+			else if (base + LARGE_SIZE > mapped_top)
+				mapped_top = base + LARGE_SIZE;
 	}
 	return UINT64_MAX;
 }
@@ -249,8 +259,8 @@ mmu_init(struct bootinfo *bi)
 		cons_printf("mmu: cannot map the framebuffer\n");
 	write_cr3((uintptr_t)pml4);
 	cons_printf("mmu: identity map up to 0x%llx, %u of %u boot "
-	    "page-table pages used\n", (unsigned long long)(top == UINT64_MAX ?
-	    MAP_LOW_TOP : top), pt_pool_used, PT_POOL_PAGES);
+	    "page-table pages used\n", (unsigned long long)mapped_top,
+	    pt_pool_used, PT_POOL_PAGES);
 }
 
 int

@@ -38,7 +38,8 @@ running_under_qemu(void)
 static uint32_t
 fadt_u32(unsigned off)
 {
-	const struct acpi_header *h = (const struct acpi_header *)acpi_info.ac_fadt;
+	const struct acpi_header *h =
+	    (const struct acpi_header *)acpi_info.ac_fadt;
 	uint32_t v;
 
 	if (h == NULL || h->ah_length < off + 4)
@@ -76,7 +77,8 @@ aml_small_int(const uint8_t *aml, uint32_t len, uint32_t *p, unsigned *v)
 static bool
 s5_sleep_types(unsigned *typa, unsigned *typb)
 {
-	const struct acpi_header *h = (const struct acpi_header *)acpi_info.ac_dsdt;
+	const struct acpi_header *h =
+	    (const struct acpi_header *)acpi_info.ac_dsdt;
 	const uint8_t *aml;
 	uint32_t len, p;
 

@@ -43,7 +43,7 @@ plat_ctx_switch:
 	.type plat_ctx_init, @function
 plat_ctx_init:
 	andq	$-16, %rsi
-	movq	$0, -8(%rsi)			/* return address of ctx_start */
+	movq	$0, -8(%rsi)		/* return address of ctx_start */
 	leaq	ctx_start(%rip), %rax
 	movq	%rax, -16(%rsi)			/* popped by the first ret */
 	leaq	-16(%rsi), %rax

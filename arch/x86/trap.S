@@ -54,7 +54,7 @@ trap_common:
 	pushq	%r15
 	cld
 	movq	%rsp, %rdi
-	xorl	%ebp, %ebp		/* backtraces of the handler stop here */
+	xorl	%ebp, %ebp		/* handler backtraces stop here */
 	call	trap_dispatch
 	popq	%r15
 	popq	%r14

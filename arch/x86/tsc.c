@@ -10,7 +10,7 @@
 #include <x86/arch.h>
 #include <x86/cpu.h>
 
-#define CALIBRATE_MS 10
+#define CALIBRATE_MS 5
 #define CALIBRATE_RUNS 2
 #define FALLBACK_HZ 1000000000ULL
 #define NS_PER_SEC 1000000000ULL

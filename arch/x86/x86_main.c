@@ -65,7 +65,8 @@ check_ram(const struct bootinfo *bi)
 	if (total < MIN_RAM) {
 		cons_printf("boot: %llu KiB of usable RAM\n",
 		    (unsigned long long)(total >> 10));
-		plat_halt("boot: rumpmetal needs at least 4 MiB of RAM; halted");
+		plat_halt("boot: rumpmetal needs at least 4 MiB of RAM; "
+		    "halted");
 	}
 	cons_printf("boot: %llu MiB usable RAM in %d ranges\n",
 	    (unsigned long long)(total >> 20), bi->bi_nmem);
@@ -97,7 +98,7 @@ arch_x86_main(uint32_t magic, uint32_t info)
 	acpi_find_rsdp(&bootinfo);
 	mmu_init(&bootinfo);
 	console_screen_init(&bootinfo, magic == MB1_BOOT_MAGIC);
-	acpi_init(&bootinfo);
+	acpi_init();
 	irq_init();
 	tsc_init();
 	rtc_init();

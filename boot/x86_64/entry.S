@@ -23,7 +23,8 @@
 #include <x86/uart16550.h>
 #include <x86/vga.h>
 
-#define MB1_FLAGS (MB1_FLAG_PAGE_ALIGN | MB1_FLAG_MEMINFO | MB1_FLAG_AOUT_KLUDGE)
+#define MB1_FLAGS \
+	(MB1_FLAG_PAGE_ALIGN | MB1_FLAG_MEMINFO | MB1_FLAG_AOUT_KLUDGE)
 #define EARLY_PDS 4			/* 4 x 1 GiB */
 #define EARLY_PDE (0x1 | 0x2 | 0x80)	/* present, writable, 2 MiB page */
 #define EARLY_TABLE (0x1 | 0x2)		/* present, writable */
@@ -251,9 +252,11 @@ boot_gdt_ptr:
 boot_mxcsr:
 	.long	MXCSR_DEFAULT
 msg_no_cpuid:
-	.asciz	"rumpmetal: no CPUID instruction; a 64-bit (long mode) x86 CPU is required. Halted.\r\n"
+	.ascii	"rumpmetal: no CPUID instruction; a 64-bit (long mode) "
+	.asciz	"x86 CPU is required. Halted.\r\n"
 msg_no_long_mode:
-	.asciz	"rumpmetal: this CPU does not support 64-bit long mode; cannot boot. Halted.\r\n"
+	.ascii	"rumpmetal: this CPU does not support 64-bit long mode; "
+	.asciz	"cannot boot. Halted.\r\n"
 
 	.section .bss
 	.balign 4096

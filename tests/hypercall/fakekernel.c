@@ -20,6 +20,7 @@ struct lwp {
 	int l_cpu;		/* holds a rump kernel CPU */
 	int l_biglocks;
 	int l_implicit;		/* made by hyp_schedule for a bare thread */
+	int l_cpuwait;		/* inside cpu_take: backend upcalls are ours */
 	struct fk_counts l_counts;
 };
 
@@ -87,12 +88,33 @@ cur(const char *who)
 	return l;
 }
 
+/*
+ * Wait for a free CPU. A thread that waits FK_DEADLOCK_S seconds is taken
+ * to be in a deadlock with a hypercall that blocked while holding a CPU:
+ * that is reported and the CPU is over-committed, so that the suite goes
+ * on (and fails the case) instead of hanging. The timed wait is itself a
+ * wrapped hypercall; the backend upcalls it makes while l_cpuwait is set
+ * belong to this scheduler and are not counted.
+ */
+#define FK_DEADLOCK_S 5
+
 static void
 cpu_take(struct lwp *l)
 {
+	int timeouts = 0;
+
 	rumpuser_mutex_enter_nowrap(fk_cpu_mtx);
-	while (fk_cpu_free <= 0)
-		rumpuser_cv_wait_nowrap(fk_cpu_cv, fk_cpu_mtx);
+	while (fk_cpu_free <= 0) {
+		l->l_cpuwait = 1;
+		if (rumpuser_cv_timedwait(fk_cpu_cv, fk_cpu_mtx, 1, 0) != 0)
+			timeouts++;
+		l->l_cpuwait = 0;
+		if (timeouts >= FK_DEADLOCK_S) {
+			fk_error("deadlock: waited 5 s for the rump kernel "
+			    "CPU (a hypercall blocked while holding it?)");
+			break;
+		}
+	}
 	fk_cpu_free--;
 	rumpuser_mutex_exit(fk_cpu_mtx);
 	l->l_cpu = 1;
@@ -118,7 +140,7 @@ up_backend_unschedule(int nlocks, int *countp, void *interlock)
 	(void)nlocks;
 	(void)interlock;
 	*countp = 0;
-	if (l == NULL)
+	if (l == NULL || l->l_cpuwait)
 		return;
 	l->l_counts.fc_bunsched++;
 	if (!l->l_cpu) {
@@ -136,7 +158,7 @@ up_backend_schedule(int nlocks, void *interlock)
 	struct lwp *l = cur("backend_schedule: no current lwp");
 
 	(void)interlock;
-	if (l == NULL)
+	if (l == NULL || l->l_cpuwait)
 		return;
 	l->l_counts.fc_bsched++;
 	if (l->l_cpu) {

@@ -7,6 +7,8 @@
 #     BOOT=iso|kernel|uefi   MACHINE=pc|q35   MEM=MiB (default 128)
 #     CMDLINE="kernel options -- program args"
 #     QEMU_ARGS="extra qemu arguments"
+#     INPUT="text" INPUT_AFTER="line"  type text (printf escapes) on the
+#                     serial console once line has appeared
 #     TIMEOUT=seconds (default 60)
 #     EXIT=status     the guest's exit status (isa-debug-exit), or
 #     EXIT=halt       the guest must print "*** system halted" and stay
@@ -45,9 +47,10 @@ check_reject() {
 
 # Boot one test; sets $why on failure.
 boot_test() {
-	local dir=$1 log=$2 base status pid t0 waited halted_at=""
+	local dir=$1 log=$2 base status pid t0 waited halted_at="" typed=0
+	local fifo=$log.in
 	APP="" IMAGE="" BOOT=kernel MACHINE=pc MEM=128 CMDLINE="" QEMU_ARGS=""
-	TIMEOUT=60 EXIT=0
+	TIMEOUT=60 EXIT=0 INPUT="" INPUT_AFTER=""
 	# shellcheck disable=SC1091
 	. "$dir/test.conf"
 	if [ -n "$APP" ]; then
@@ -60,13 +63,23 @@ boot_test() {
 	else
 		base=$IMAGE
 	fi
+	# The guest's serial input: a FIFO held open here, so that QEMU
+	# never sees end of file.
+	rm -f "$fifo" && mkfifo "$fifo"
+	exec 3<>"$fifo"
 	CMDLINE=$CMDLINE QEMU_MEM=$MEM QEMU_MACHINE=$MACHINE \
 	    "$top/tools/qemu-run.sh" "$arch" "$BOOT" "$base" $QEMU_ARGS \
-	    </dev/null >"$log" 2>&1 &
+	    <&3 >"$log" 2>&1 &
 	pid=$!
 	t0=$(date +%s%N)
 	while kill -0 "$pid" 2>/dev/null; do
 		waited=$((($(date +%s%N) - t0) / 1000000))
+		if [ -n "$INPUT" ] && [ "$typed" = 0 ] &&
+		    grep -qF -- "$INPUT_AFTER" "$log"; then
+			# shellcheck disable=SC2059
+			printf "$INPUT" >&3
+			typed=1
+		fi
 		if [ "$EXIT" = halt ] && [ -z "$halted_at" ] &&
 		    grep -qF '*** system halted' "$log"; then
 			halted_at=$waited
@@ -75,11 +88,13 @@ boot_test() {
 		if [ -n "$halted_at" ] && [ $((waited - halted_at)) -ge 1000 ]; then
 			pkill -P "$pid" qemu-system 2>/dev/null
 			wait "$pid" 2>/dev/null
+			exec 3>&-
 			return 0
 		fi
 		if [ "$waited" -ge $((TIMEOUT * 1000)) ]; then
 			pkill -P "$pid" qemu-system 2>/dev/null
 			wait "$pid" 2>/dev/null
+			exec 3>&-
 			why="timeout after ${TIMEOUT}s"
 			return 1
 		fi
@@ -87,6 +102,8 @@ boot_test() {
 	done
 	wait "$pid"
 	status=$?
+	exec 3>&-
+	rm -f "$fifo"
 	if [ "$EXIT" = halt ]; then
 		why="QEMU exited (status $status) instead of staying halted"
 		return 1

@@ -1,5 +1,6 @@
 /*
- * Interfaces between the pieces of the x86_64 platform (the .c files in arch/x86).
+ * Interfaces between the pieces of the x86_64 platform (the C files in
+ * arch/x86).
  * Nothing outside arch/x86 and boot/x86_64 includes this; the portable
  * core sees only <bmk/platform.h>.
  */
@@ -52,6 +53,7 @@ int serial_getc(void);
 int serial_enable_rx_intr(void);
 void vga_init(void);
 void vga_write(const char *buf, size_t len);
+/* 0, EINVAL (format not supported) or EFAULT (not mapped yet). */
 int fbcons_init(const struct bootinfo_fb *fb);
 void fbcons_write(const char *buf, size_t len);
 void console_screen_init(const struct bootinfo *bi, bool mb1);
@@ -94,7 +96,7 @@ struct acpi_info {
 };
 extern struct acpi_info acpi_info;
 void acpi_find_rsdp(const struct bootinfo *bi);	/* before mmu_init */
-void acpi_init(const struct bootinfo *bi);
+void acpi_init(void);
 uintptr_t acpi_find_table(const char sig[4]);
 
 /* irq.c: the interrupt controller in use, chosen after acpi_init(). */
