@@ -12,9 +12,11 @@
 static void
 warn(struct cmdline *cl, const char *msg, const char *word)
 {
+	cl->cl_warnings++;
+	if (cl->cl_silent)
+		return;
 	cons_printf("cmdline: warning: %s%s%s\n", msg, word ? ": " : "",
 	    word ? word : "");
-	cl->cl_warnings++;
 }
 
 /*
@@ -61,8 +63,8 @@ next_word(struct cmdline *cl, const char **sp, char **dp)
 	return 1;
 }
 
-void
-cmdline_parse(struct cmdline *cl, const char *line)
+static void
+split(struct cmdline *cl, const char *line)
 {
 	const char *s = line;
 	char *d = cl->cl_buf, *word;
@@ -88,6 +90,13 @@ cmdline_parse(struct cmdline *cl, const char *line)
 			cl->cl_opt[cl->cl_nopt++] = word;
 	}
 	cl->cl_argv[cl->cl_argc] = NULL;
+}
+
+void
+cmdline_parse(struct cmdline *cl, const char *line)
+{
+	cl->cl_silent = false;
+	split(cl, line);
 }
 
 /* Length of the name part of "name=value". */
@@ -141,4 +150,15 @@ cmdline_check_known(struct cmdline *cl, const char *const *known)
 		if (known[k] == NULL)
 			warn(cl, "unknown kernel option ignored", opt);
 	}
+}
+
+bool
+cmdline_peek(const char *line, const char *name)
+{
+	static struct cmdline scratch;
+
+	cmdline_parse(&scratch, "");
+	scratch.cl_silent = true;
+	split(&scratch, line);
+	return cmdline_get(&scratch, name) != NULL;
 }

@@ -9,6 +9,7 @@
  * before it is kept.
  */
 #include <bmk/bootinfo.h>
+#include <bmk/cmdline.h>
 #include <bmk/cons.h>
 #include <bmk/errno.h>
 
@@ -284,6 +285,7 @@ multiboot_parse(uint32_t magic, uintptr_t info, struct bootinfo *bi)
 		    " (magic %#x)\n", magic);
 		return EINVAL;
 	}
+	cons_set_quiet(cmdline_peek(bi->bi_cmdline, "quiet"));
 	if (error == 0 && bi->bi_nmem == 0) {
 		cons_printf("boot: the boot loader gave no memory map\n");
 		return EINVAL;

@@ -66,9 +66,8 @@ memory_init(const struct bootinfo *bi)
 		    MIN_MEMORY / 1024);
 		plat_halt("not enough memory");
 	}
-	if (cmdline_get(&cmdline, "quiet") == NULL)
-		cons_printf("rumpmetal: %lu KiB of memory available\n",
-		    (unsigned long)(ps.ps_free_pages * PGALLOC_PAGE_SIZE / 1024));
+	cons_logf("rumpmetal: %lu KiB of memory available\n",
+	    (unsigned long)(ps.ps_free_pages * PGALLOC_PAGE_SIZE / 1024));
 	memalloc_init();
 }
 
@@ -91,9 +90,8 @@ static void
 main_thread(void *arg)
 {
 	(void)arg;
-	if (cmdline_get(&cmdline, "quiet") == NULL)
-		cons_printf("rumpmetal: %lu us from first instruction to main()\n",
-		    (unsigned long)(bmk_clock_monotonic() / 1000));
+	cons_logf("rumpmetal: %lu us from first instruction to main()\n",
+	    (unsigned long)(bmk_clock_monotonic() / 1000));
 	bmk_app_entry();
 	bmk_exit(0);
 }
@@ -102,6 +100,7 @@ void
 bmk_start(const struct bootinfo *bi)
 {
 	cmdline_parse(&cmdline, bi->bi_cmdline);
+	cons_set_quiet(cmdline_get(&cmdline, "quiet") != NULL);
 	cmdline_check_known(&cmdline, known_options);
 	args_init();
 	memory_init(bi);
@@ -147,7 +146,6 @@ bmk_clock_wall(void)
 void
 bmk_exit(int status)
 {
-	if (cmdline_get(&cmdline, "quiet") == NULL)
-		cons_printf("rumpmetal: exit status %d, powering off\n", status);
+	cons_logf("rumpmetal: exit status %d, powering off\n", status);
 	plat_poweroff(status);
 }

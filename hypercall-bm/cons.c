@@ -71,6 +71,28 @@ cons_printf(const char *fmt, ...)
 	return n;
 }
 
+static bool cons_quiet;
+
+void
+cons_set_quiet(bool quiet)
+{
+	cons_quiet = quiet;
+}
+
+int
+cons_logf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (cons_quiet)
+		return 0;
+	va_start(ap, fmt);
+	n = cons_vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 void
 cons_write(const char *buf, size_t len)
 {

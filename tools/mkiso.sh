@@ -14,6 +14,7 @@ mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/$name.elf"
 cat >"$dir/boot/grub/grub.cfg" <<CFG
 set timeout=0
+insmod all_video
 set default=0
 serial --unit=0 --speed=115200
 terminal_input console serial

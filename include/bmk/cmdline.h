@@ -11,6 +11,8 @@
 #ifndef BMK_CMDLINE_H
 #define BMK_CMDLINE_H
 
+#include <stdbool.h>
+
 #include <bmk/bootinfo.h>
 
 #define CMDLINE_MAXARGS 64
@@ -21,6 +23,7 @@ struct cmdline {
 	char *cl_argv[CMDLINE_MAXARGS + 1];	/* NULL-terminated, no argv[0] */
 	int cl_argc;
 	int cl_warnings;
+	bool cl_silent;		/* count problems without printing them */
 	char cl_buf[BOOTINFO_CMDLINE_MAX];
 };
 
@@ -31,6 +34,11 @@ void cmdline_parse(struct cmdline *cl, const char *line);
  * absent. The last occurrence wins.
  */
 const char *cmdline_get(const struct cmdline *cl, const char *name);
+/*
+ * Whether line has kernel option name, without printing anything: for
+ * boot code that must know (for example "quiet") before the real parse.
+ */
+bool cmdline_peek(const char *line, const char *name);
 /* Warn about lower-case options not in the NULL-terminated known list. */
 void cmdline_check_known(struct cmdline *cl, const char *const *known);
 

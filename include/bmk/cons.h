@@ -7,6 +7,7 @@
 #define BMK_CONS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 int cons_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -17,6 +18,13 @@ int cons_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cons_vprintf(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
 void cons_write(const char *buf, size_t len);
+
+/*
+ * Informational boot and kernel messages: printed unless the kernel
+ * option "quiet" is given. Warnings and errors use cons_printf.
+ */
+int cons_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cons_set_quiet(bool quiet);
 void cons_puts(const char *s);
 
 /* Console input (interrupt driven): read up to len bytes, blocking for

@@ -33,18 +33,9 @@ objs="$objs $out/fakeplat.o"
 
 passed=0
 failed=0
-# Sources for tests that predate the unit-sources line.
-default_sources() {
-	case $1 in
-	test_cmdline) echo boot/cmdline.c ;;
-	test_multiboot) echo boot/multiboot.c boot/bootinfo.c ;;
-	esac
-}
-
 for src in tests/unit/test_*.c; do
 	name=$(basename "$src" .c)
 	extra=$(sed -n 's/^[ /*]*unit-sources:[ ]*//p' "$src" | head -n 1)
-	[ -n "$extra" ] || extra=$(default_sources "$name")
 	link=${extra:-$objs}
 	# shellcheck disable=SC2086
 	if ! $CC $CFLAGS "$src" $link -o "$out/$name"; then

@@ -1,5 +1,6 @@
 /*
  * Host tests of the boot command line splitter (boot/cmdline.c).
+ * unit-sources: boot/cmdline.c
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,6 +111,15 @@ test_garbage(void)
 }
 
 static void
+test_peek(void)
+{
+	consbuf[0] = '\0';
+	CHECK("peek finds an option silently",
+	    cmdline_peek("a \"b quiet", "b quiet") && consbuf[0] == '\0');
+	CHECK("peek ignores program arguments", !cmdline_peek("-- quiet", "quiet"));
+}
+
+static void
 test_known(void)
 {
 	static const char *const known[] = { "quiet", "hostname", NULL };
@@ -150,6 +160,7 @@ main(void)
 	test_edges();
 	test_garbage();
 	test_known();
+	test_peek();
 	test_random();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;

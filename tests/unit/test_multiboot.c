@@ -3,8 +3,10 @@
  * well-formed structures, and truncated, inconsistent and random ones.
  * Each structure lives in a heap block of exactly its declared size, so
  * AddressSanitizer catches any read past it.
+ * unit-sources: boot/multiboot.c boot/bootinfo.c boot/cmdline.c
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,14 @@ cons_printf(const char *fmt, ...)
 	r = vsnprintf(consbuf + n, sizeof(consbuf) - n, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+static bool quiet;
+
+void
+cons_set_quiet(bool q)
+{
+	quiet = q;
 }
 
 #define CHECK(name, cond) do {						\
@@ -147,6 +157,7 @@ test_good(void)
 	CHECK("good: info and module reserved", bi.bi_nrsv == 2 &&
 	    bi.bi_rsv[1].br_base == 0x200000 && bi.bi_rsv[1].br_len == 0x1000);
 	CHECK("good: rsdp found", bi.bi_rsdp != 0);
+	CHECK("good: quiet on the command line silences boot messages", quiet);
 }
 
 static void
