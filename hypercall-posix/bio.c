@@ -107,6 +107,7 @@ bio_worker(void *arg)
 	int error;
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "rumpuser-bio");
 	hp_upcalls.hyp_schedule();
 	hp_upcalls.hyp_lwproc_newlwp(0);
 	hp_upcalls.hyp_unschedule();
@@ -131,7 +132,6 @@ bio_start(void)
 	for (i = 0; i < BIO_WORKERS; i++) {
 		if ((rv = pthread_create(&t, &attr, bio_worker, NULL)) != 0)
 			hp_fatal("bio worker", rv);
-		pthread_setname_np(t, "rumpuser-bio");
 	}
 	pthread_attr_destroy(&attr);
 }

@@ -1,7 +1,7 @@
 /*
  * Threads over pthreads, and the current-lwp database as one thread-local
- * pointer. A joinable thread's cookie is a malloc'd box holding its
- * pthread_t, freed by rumpuser_thread_join. Joining releases the rump
+ * pointer. Each thread gets a malloc'd record; a joinable thread's record
+ * is its cookie, freed by rumpuser_thread_join. Joining releases the rump
  * kernel CPU, because the thread being joined may need it to finish.
  */
 #include <errno.h>
@@ -13,60 +13,68 @@
 
 struct hp_thread {
 	pthread_t t_thread;
+	void *(*t_fun)(void *);
+	void *t_arg;
+	int t_joinable;
+	char t_name[16];	/* Linux thread names are at most 15 chars */
 };
 
 static __thread struct lwp *hp_curlwp;
 
-/* Linux thread names are at most 15 characters. */
-static void
-set_name(pthread_t t, const char *name)
+/*
+ * Runs first in the new thread: names it, frees the record of a detached
+ * thread (nobody else holds it), calls the rump kernel's function.
+ */
+static void *
+trampoline(void *arg)
 {
-	char buf[16];
+	struct hp_thread *ht = arg;
+	void *(*fun)(void *) = ht->t_fun;
+	void *fa = ht->t_arg;
 
-	if (name == NULL)
-		return;
-	strncpy(buf, name, sizeof(buf) - 1);
-	buf[sizeof(buf) - 1] = '\0';
-	pthread_setname_np(t, buf);
+	pthread_setname_np(pthread_self(), ht->t_name);
+	if (!ht->t_joinable)
+		free(ht);
+	return fun(fa);
 }
 
 static int
-spawn(pthread_t *t, void *(*fun)(void *), void *arg, int detached)
+spawn(struct hp_thread *ht)
 {
 	pthread_attr_t attr;
 	int rv;
 
 	if ((rv = pthread_attr_init(&attr)) != 0)
 		return rv;
-	if (detached)
+	if (!ht->t_joinable)
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rv = pthread_create(t, &attr, fun, arg);
+	rv = pthread_create(&ht->t_thread, &attr, trampoline, ht);
 	pthread_attr_destroy(&attr);
 	return rv;
 }
 
+/* The record of a joinable thread is its cookie, freed by join. */
 int
 rumpuser_thread_create(void *(*fun)(void *), void *arg, const char *thrname,
     int mustjoin, int priority, int cpuidx, void **cookie)
 {
-	struct hp_thread *ht = NULL;
-	pthread_t t;
+	struct hp_thread *ht;
 	int rv;
 
 	(void)priority;
 	(void)cpuidx;
-	if (mustjoin && (ht = malloc(sizeof(*ht))) == NULL)
+	if ((ht = calloc(1, sizeof(*ht))) == NULL)
 		return ENOMEM;
-	if ((rv = spawn(&t, fun, arg, !mustjoin)) != 0) {
-		free(ht);
-		return rv;
-	}
-	set_name(t, thrname);
-	if (mustjoin) {
-		ht->t_thread = t;
+	ht->t_fun = fun;
+	ht->t_arg = arg;
+	ht->t_joinable = mustjoin;
+	if (thrname != NULL)
+		strncpy(ht->t_name, thrname, sizeof(ht->t_name) - 1);
+	if (mustjoin)
 		*cookie = ht;
-	}
-	return 0;
+	if ((rv = spawn(ht)) != 0)
+		free(ht);
+	return rv;
 }
 
 void

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Everything `make test` runs: host unit tests (ASan/UBSan) and the QEMU
-# smoke tests. Each suite prints its own "N passed, N failed"; this adds
-# them up into the final line.
+# Everything `make test` runs: host unit tests (ASan/UBSan), the hypercall
+# conformance suite on hypercall-posix, and the QEMU smoke tests. Each
+# suite prints its own "N passed, N failed"; this adds them up into the
+# final line.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:-x86_64}
@@ -31,6 +32,8 @@ suite() {
 
 make -s ARCH="$arch" newlib || exit 1
 suite "host unit tests (ASan, UBSan)" tests/unit/run.sh build/host/unit
+suite "hypercall conformance on hypercall-posix (ASan, UBSan)" \
+	tests/hypercall/run-posix.sh build/host/hypercall
 suite "QEMU smoke tests ($arch)" env ARCH="$arch" tests/qemu/run.sh tests/qemu/*/
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,8 +5,9 @@
  *
  * Invariant relied on throughout: an lwp's counters and l_cpu are only
  * touched by the thread the lwp is bound to. The CPU pool (fk_cpu_*) is
- * touched only under fk_cpu_mtx, a SPIN mutex used with *_nowrap calls,
- * so managing the CPUs never makes an upcall itself.
+ * touched only under fk_cpu_mtx, a SPIN mutex taken with enter_nowrap;
+ * the only wrapped hypercall the pool uses is the timed wait in cpu_take,
+ * whose upcalls are recognized and ignored (l_cpuwait).
  */
 #include <errno.h>
 #include <stddef.h>

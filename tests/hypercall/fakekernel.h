@@ -18,7 +18,9 @@
  * a case during which the count grew.
  *
  * With one CPU, a hypercall that blocks in the host while holding the CPU
- * makes the test hang instead of passing: runners use a timeout.
+ * deadlocks the test. A thread that waits 5 s for a CPU reports that as a
+ * violation and over-commits the CPU, so the case fails instead of hanging
+ * (runners still use a timeout for what this cannot untangle).
  */
 #ifndef TESTS_HYPERCALL_FAKEKERNEL_H
 #define TESTS_HYPERCALL_FAKEKERNEL_H

@@ -8,7 +8,7 @@
  *   wait_nowrap never releases it.
  * - with a SPIN|KMUTEX interlock the CPU is retaken before the mutex
  *   (rumpuser(3)); the order case below deadlocks if it is the other
- *   way round, so a hang there means "wrong order".
+ *   way round, which the fake kernel reports after 5 s.
  */
 #include <errno.h>
 

@@ -159,7 +159,7 @@ t_fileinfo(void)
 	if ((rv = rumpuser_getfileinfo("hc-iov.tmp", &size, &type)) != 0)
 		return hc_failv("getfileinfo", rv);
 	if (size != 112)
-		return hc_failv("size after writing 12 bytes at 100", (long long)size);
+		return hc_failv("size after 12 bytes at 100", (long long)size);
 	if (type != RUMPUSER_FT_REG)
 		return hc_failv("type", type);
 	if ((rv = rumpuser_getfileinfo("hc-iov.tmp", NULL, NULL)) != 0)
@@ -248,7 +248,7 @@ t_syncfd(void)
 	rv = rumpuser_syncfd(fd, 0, 0, 0);
 	rumpuser_close(fd);
 	if (rv != EINVAL)
-		return hc_failv("syncfd without READ or WRITE: want EINVAL", rv);
+		return hc_failv("syncfd flags 0: want EINVAL", rv);
 	return HC_PASS;
 }
 
@@ -307,7 +307,8 @@ bio_roundtrip(int wop)
 	if (rv == HC_PASS && done != sizeof(out))
 		rv = hc_failv("bio write transferred", (long long)done);
 	if (rv == HC_PASS)
-		rv = bio_wait(fd, RUMPUSER_BIO_READ, in, sizeof(in), 8192, &done);
+		rv = bio_wait(fd, RUMPUSER_BIO_READ, in, sizeof(in), 8192,
+		    &done);
 	rumpuser_close(fd);
 	if (rv != HC_PASS)
 		return rv;

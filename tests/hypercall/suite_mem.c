@@ -31,9 +31,9 @@ t_malloc_alignment(void)
 		for (i = 0; i < 2; i++) {
 			rv = rumpuser_malloc(sizes[i], (int)align, &p);
 			if (rv != 0)
-				return hc_failv("malloc failed, align", (long long)align);
+				return hc_failv("malloc, align", (long long)align);
 			if (!aligned(p, align))
-				return hc_failv("misaligned for", (long long)align);
+				return hc_failv("misaligned", (long long)align);
 			memset(p, 0xa5, sizes[i]);
 			rumpuser_free(p, sizes[i]);
 		}
@@ -76,7 +76,7 @@ t_malloc_distinct(void)
 		len = 16 + (i % 37) * 8;
 		for (j = 0; j < len; j++)
 			if (blk[i][j] != (unsigned char)(i & 0xff))
-				rv = hc_failv("block overwritten", (long long)i);
+				rv = hc_failv("block changed", (long long)i);
 		rumpuser_free(blk[i], len);
 	}
 	return rv;

@@ -210,7 +210,7 @@ t_contended(void)
 	holder_finish(&h);
 	rumpuser_mutex_destroy(m);
 	if (pairs != 1)
-		return hc_failv("backend pairs around a contended enter", pairs);
+		return hc_failv("backend pairs, contended enter", pairs);
 	if (nl != 2)
 		return hc_failv("nlocks not handed back", nl);
 	if (o != rumpuser_curlwp())

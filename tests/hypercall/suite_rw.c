@@ -248,7 +248,7 @@ t_downgrade(void)
 	if (r != 1 || w != 0)
 		return hc_fail("not a reader after downgrade");
 	if (p.p_read != 0)
-		return hc_failv("another reader refused after downgrade", p.p_read);
+		return hc_failv("reader refused after downgrade", p.p_read);
 	if (p.p_write != EBUSY)
 		return hc_failv("a writer got in after downgrade", p.p_write);
 	return HC_PASS;
@@ -294,7 +294,7 @@ contended(int holdmode, int mode)
 	rwholder_finish(&r);
 	rumpuser_rw_destroy(rw);
 	if (pairs != 1)
-		return hc_failv("backend pairs around a contended enter", pairs);
+		return hc_failv("backend pairs, contended enter", pairs);
 	if (nl != 1)
 		return hc_failv("nlocks not handed back", nl);
 	if (h != 1)
