@@ -7,33 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conscapture.h"
+
 #include <bmk/cmdline.h>
 
-static char consbuf[8192];
-static int passed, failed;
-
-int
-cons_printf(const char *fmt, ...)
-{
-	va_list ap;
-	size_t n = strlen(consbuf);
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(consbuf + n, sizeof(consbuf) - n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-#define CHECK(name, cond) do {						\
-	if (cond) {							\
-		passed++;						\
-		printf("ok %s\n", name);				\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s: %s (line %d)\n", name, #cond, __LINE__);	\
-	}								\
-} while (0)
 
 static struct cmdline cl;
 
@@ -48,40 +25,40 @@ static void
 test_split(void)
 {
 	parse("quiet hostname=box Foo=bar -- a 'b c' \"d\\\"e\" f\\ g");
-	CHECK("split: options", cl.cl_nopt == 3 &&
+	NCHECK("split: options", cl.cl_nopt == 3 &&
 	    strcmp(cl.cl_opt[1], "hostname=box") == 0);
-	CHECK("split: argc", cl.cl_argc == 4);
-	CHECK("split: single quotes", strcmp(cl.cl_argv[1], "b c") == 0);
-	CHECK("split: escaped double quote", strcmp(cl.cl_argv[2], "d\"e") == 0);
-	CHECK("split: escaped blank", strcmp(cl.cl_argv[3], "f g") == 0);
-	CHECK("split: argv NULL-terminated", cl.cl_argv[4] == NULL);
-	CHECK("split: no warnings", cl.cl_warnings == 0 && consbuf[0] == '\0');
-	CHECK("get: value", strcmp(cmdline_get(&cl, "hostname"), "box") == 0);
-	CHECK("get: bare flag", strcmp(cmdline_get(&cl, "quiet"), "") == 0);
-	CHECK("get: absent", cmdline_get(&cl, "host") == NULL);
-	CHECK("get: prefix is not a match", cmdline_get(&cl, "hostnamex") == NULL);
+	NCHECK("split: argc", cl.cl_argc == 4);
+	NCHECK("split: single quotes", strcmp(cl.cl_argv[1], "b c") == 0);
+	NCHECK("split: escaped double quote", strcmp(cl.cl_argv[2], "d\"e") == 0);
+	NCHECK("split: escaped blank", strcmp(cl.cl_argv[3], "f g") == 0);
+	NCHECK("split: argv NULL-terminated", cl.cl_argv[4] == NULL);
+	NCHECK("split: no warnings", cl.cl_warnings == 0 && consbuf[0] == '\0');
+	NCHECK("get: value", strcmp(cmdline_get(&cl, "hostname"), "box") == 0);
+	NCHECK("get: bare flag", strcmp(cmdline_get(&cl, "quiet"), "") == 0);
+	NCHECK("get: absent", cmdline_get(&cl, "host") == NULL);
+	NCHECK("get: prefix is not a match", cmdline_get(&cl, "hostnamex") == NULL);
 }
 
 static void
 test_edges(void)
 {
 	parse("");
-	CHECK("empty line", cl.cl_nopt == 0 && cl.cl_argc == 0 &&
+	NCHECK("empty line", cl.cl_nopt == 0 && cl.cl_argc == 0 &&
 	    cl.cl_argv[0] == NULL);
 	parse("   \t  ");
-	CHECK("blank line", cl.cl_nopt == 0 && cl.cl_argc == 0);
+	NCHECK("blank line", cl.cl_nopt == 0 && cl.cl_argc == 0);
 	parse("--");
-	CHECK("only separator", cl.cl_nopt == 0 && cl.cl_argc == 0);
+	NCHECK("only separator", cl.cl_nopt == 0 && cl.cl_argc == 0);
 	parse("a -- b -- c");
-	CHECK("second -- is an argument", cl.cl_argc == 3 &&
+	NCHECK("second -- is an argument", cl.cl_argc == 3 &&
 	    strcmp(cl.cl_argv[1], "--") == 0);
 	parse("x=1 x=2");
-	CHECK("last occurrence wins", strcmp(cmdline_get(&cl, "x"), "2") == 0);
+	NCHECK("last occurrence wins", strcmp(cmdline_get(&cl, "x"), "2") == 0);
 	parse("-- ''");
-	CHECK("empty quoted argument kept", cl.cl_argc == 1 &&
+	NCHECK("empty quoted argument kept", cl.cl_argc == 1 &&
 	    cl.cl_argv[0][0] == '\0');
 	parse("trailing\\");
-	CHECK("trailing backslash kept", strcmp(cl.cl_opt[0], "trailing\\") == 0);
+	NCHECK("trailing backslash kept", strcmp(cl.cl_opt[0], "trailing\\") == 0);
 }
 
 static void
@@ -91,22 +68,22 @@ test_garbage(void)
 	int i;
 
 	parse("a \"open -- b");
-	CHECK("unterminated quote warns", cl.cl_warnings == 1 &&
+	NCHECK("unterminated quote warns", cl.cl_warnings == 1 &&
 	    strstr(consbuf, "unterminated quote") != NULL);
-	CHECK("unterminated quote runs to the end", cl.cl_nopt == 2 &&
+	NCHECK("unterminated quote runs to the end", cl.cl_nopt == 2 &&
 	    strcmp(cl.cl_opt[1], "open -- b") == 0 && cl.cl_argc == 0);
 	parse("a\001b");
-	CHECK("control character replaced", strcmp(cl.cl_opt[0], "a?b") == 0 &&
+	NCHECK("control character replaced", strcmp(cl.cl_opt[0], "a?b") == 0 &&
 	    cl.cl_warnings == 1);
 	parse("=v ok");
-	CHECK("nameless option dropped", cl.cl_nopt == 1 && cl.cl_warnings == 1);
+	NCHECK("nameless option dropped", cl.cl_nopt == 1 && cl.cl_warnings == 1);
 	for (i = 0; i + 2 < (int)sizeof(line); i += 2) {
 		line[i] = 'w';
 		line[i + 1] = ' ';
 	}
 	line[i] = '\0';
 	parse(line);
-	CHECK("too many words warns", cl.cl_nopt == CMDLINE_MAXARGS &&
+	NCHECK("too many words warns", cl.cl_nopt == CMDLINE_MAXARGS &&
 	    strstr(consbuf, "too many words") != NULL);
 }
 
@@ -114,9 +91,9 @@ static void
 test_peek(void)
 {
 	consbuf[0] = '\0';
-	CHECK("peek finds an option silently",
+	NCHECK("peek finds an option silently",
 	    cmdline_peek("a \"b quiet", "b quiet") && consbuf[0] == '\0');
-	CHECK("peek ignores program arguments", !cmdline_peek("-- quiet", "quiet"));
+	NCHECK("peek ignores program arguments", !cmdline_peek("-- quiet", "quiet"));
 }
 
 static void
@@ -126,9 +103,9 @@ test_known(void)
 
 	parse("quiet frob=1 HOME=/ hostname=x frob");
 	cmdline_check_known(&cl, known);
-	CHECK("unknown options warned once each", cl.cl_warnings == 2 &&
+	NCHECK("unknown options warned once each", cl.cl_warnings == 2 &&
 	    strstr(consbuf, "unknown kernel option ignored: frob=1") != NULL);
-	CHECK("upper-case names are environment values",
+	NCHECK("upper-case names are environment values",
 	    strstr(consbuf, "HOME") == NULL);
 }
 
@@ -150,7 +127,7 @@ test_random(void)
 		ok &= cl.cl_argc <= CMDLINE_MAXARGS && cl.cl_nopt <= CMDLINE_MAXARGS;
 		ok &= cl.cl_argv[cl.cl_argc] == NULL;
 	}
-	CHECK("20000 random lines", ok);
+	NCHECK("20000 random lines", ok);
 }
 
 int
@@ -162,6 +139,5 @@ main(void)
 	test_known();
 	test_peek();
 	test_random();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_done();
 }

@@ -12,24 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conscapture.h"
+
 #include <bmk/bootinfo.h>
 #include <bmk/errno.h>
-
-static char consbuf[8192];
-static int passed, failed;
-
-int
-cons_printf(const char *fmt, ...)
-{
-	va_list ap;
-	size_t n = strlen(consbuf);
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(consbuf + n, sizeof(consbuf) - n, fmt, ap);
-	va_end(ap);
-	return r;
-}
 
 static bool quiet;
 
@@ -39,15 +25,6 @@ cons_set_quiet(bool q)
 	quiet = q;
 }
 
-#define CHECK(name, cond) do {						\
-	if (cond) {							\
-		passed++;						\
-		printf("ok %s\n", name);				\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s: %s (line %d)\n", name, #cond, __LINE__);	\
-	}								\
-} while (0)
 
 #define MB2 0x36d76289u
 
@@ -147,17 +124,17 @@ test_good(void)
 
 	build_good();
 	r = parse(&bi, len);
-	CHECK("good: parses", r == 0 && consbuf[0] == '\0');
-	CHECK("good: two RAM ranges", bi.bi_nmem == 2 &&
+	NCHECK("good: parses", r == 0 && consbuf[0] == '\0');
+	NCHECK("good: two RAM ranges", bi.bi_nmem == 2 &&
 	    bi.bi_mem[1].br_base == 0x100000 && bi.bi_mem[1].br_len == 0x7f00000);
-	CHECK("good: command line", strcmp(bi.bi_cmdline, "quiet -- hi") == 0);
-	CHECK("good: framebuffer", bi.bi_fb.fb_addr == 0xfd000000 &&
+	NCHECK("good: command line", strcmp(bi.bi_cmdline, "quiet -- hi") == 0);
+	NCHECK("good: framebuffer", bi.bi_fb.fb_addr == 0xfd000000 &&
 	    bi.bi_fb.fb_width == 1024 && bi.bi_fb.fb_bpp == 32 &&
 	    bi.bi_fb.fb_type == BOOTINFO_FB_RGB && bi.bi_fb.fb_red_pos == 16);
-	CHECK("good: info and module reserved", bi.bi_nrsv == 2 &&
+	NCHECK("good: info and module reserved", bi.bi_nrsv == 2 &&
 	    bi.bi_rsv[1].br_base == 0x200000 && bi.bi_rsv[1].br_len == 0x1000);
-	CHECK("good: rsdp found", bi.bi_rsdp != 0);
-	CHECK("good: quiet on the command line silences boot messages", quiet);
+	NCHECK("good: rsdp found", bi.bi_rsdp != 0);
+	NCHECK("good: quiet on the command line silences boot messages", quiet);
 }
 
 static void
@@ -167,22 +144,22 @@ test_bad(void)
 	size_t t;
 
 	build_good();
-	CHECK("truncated: total size cuts the end tag",
+	NCHECK("truncated: total size cuts the end tag",
 	    parse(&bi, len - 8) == 0 && strstr(consbuf, "no end tag") != NULL);
 	build_good();
 	put32(8 + 4, 4000);	/* cmdline tag claims more than there is */
-	CHECK("inconsistent: tag beyond the structure",
+	NCHECK("inconsistent: tag beyond the structure",
 	    parse(&bi, len) == EINVAL && strstr(consbuf, "beyond") != NULL);
 	build_good();
 	put32(8 + 4, 4);	/* tag smaller than its own header */
-	CHECK("inconsistent: tag size below 8", parse(&bi, len) == EINVAL);
-	CHECK("absurd total size", parse(&bi, 12) == EINVAL);
+	NCHECK("inconsistent: tag size below 8", parse(&bi, len) == EINVAL);
+	NCHECK("absurd total size", parse(&bi, 12) == EINVAL);
 	begin();
 	t = tag(6, 16 + 24);
 	put32(t + 8, 0);	/* entry size 0 would loop forever */
 	mmap_entry(t + 16, 0x100000, 0x100000, 1);
 	tag(0, 8);
-	CHECK("mmap entry size 0 rejected", parse(&bi, len) == EINVAL &&
+	NCHECK("mmap entry size 0 rejected", parse(&bi, len) == EINVAL &&
 	    strstr(consbuf, "entry size 0") != NULL);
 	begin();
 	t = tag(1, 8 + 4);
@@ -191,16 +168,16 @@ test_bad(void)
 	put32(t + 8, 24);
 	mmap_entry(t + 16, 0x100000, 0x100000, 1);
 	tag(0, 8);
-	CHECK("unterminated command line", parse(&bi, len) == 0 &&
+	NCHECK("unterminated command line", parse(&bi, len) == 0 &&
 	    strcmp(bi.bi_cmdline, "abcd") == 0 &&
 	    strstr(consbuf, "not terminated") != NULL);
 	begin();
 	tag(0, 8);
-	CHECK("no memory map", parse(&bi, len) == EINVAL &&
+	NCHECK("no memory map", parse(&bi, len) == EINVAL &&
 	    strstr(consbuf, "no memory map") != NULL);
 	memset(&bi, 0, sizeof(bi));
 	consbuf[0] = '\0';
-	CHECK("wrong magic", multiboot_parse(0x1badb002, 0x1000, &bi) == EINVAL &&
+	NCHECK("wrong magic", multiboot_parse(0x1badb002, 0x1000, &bi) == EINVAL &&
 	    strstr(consbuf, "magic") != NULL);
 }
 
@@ -224,7 +201,7 @@ test_random(void)
 		parse(&bi, total);
 		ok &= bi.bi_nmem <= BOOTINFO_MAXMEM && bi.bi_nrsv <= BOOTINFO_MAXRSV;
 	}
-	CHECK("20000 random tag lists", ok);
+	NCHECK("20000 random tag lists", ok);
 }
 
 int
@@ -233,6 +210,5 @@ main(void)
 	test_good();
 	test_bad();
 	test_random();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_done();
 }
