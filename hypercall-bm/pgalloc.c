@@ -2,22 +2,45 @@
  * Buddy page allocator.
  *
  * Memory arrives as disjoint ranges (pgalloc_add_range). Each range keeps
- * its own metadata in its first pages: one tag word and one state byte per
- * page. The rest of the range is cut into maximal naturally aligned blocks
- * (a block of order k starts at a multiple of 2^k pages, in absolute
- * addresses), which go on one free list per order. Allocation splits the
+ * its own metadata in its first pages, three arrays indexed by page:
+ *
+ *	pr_tag[i]	owner tag word (pgalloc_set_tag)	8 bytes
+ *	pr_link[i]	free list links, used at free heads	8 bytes
+ *	pr_state[i]	PG_FREE|order, PG_USED|order or 0	1 byte
+ *
+ * 17 bytes per page, about 0.4% of the range. The rest of the range is cut
+ * into maximal naturally aligned blocks (a block of order k starts at a
+ * multiple of 2^k pages, in absolute addresses). Allocation splits the
  * smallest large-enough free block; freeing merges a block with its buddy
  * for as long as the buddy is free, whole, and inside the same range.
  *
+ * pgalloc never reads or writes the memory of a block, free or allocated:
+ * every free list lives in the metadata. So adding a range writes only its
+ * metadata pages (under QEMU, the first write to each fresh 2 MiB of guest
+ * RAM is slow; on hardware, no cache line of free memory is pulled in).
+ * The price: there is no magic word inside free blocks, so a write into a
+ * free block (use after free) goes unnoticed. Double frees, wrong orders
+ * and stray pointers are still caught from the state byte.
+ *
+ * Each range has one free list per order, doubly linked through pr_link by
+ * page index within the range (PG_NIL ends a list). pg_avail has one bit
+ * per (order, range): set iff that range's list of that order is
+ * non-empty, so an allocation finds a block in O(orders), not O(ranges).
+ *
  * Invariants:
  *  - pr_state[i] == PG_FREE|k iff page i heads a free block of order k,
- *    and that block is on pg_freelist[k];
+ *    and that block is on pr_head[k] of its range;
  *    pr_state[i] == PG_USED|k iff page i heads an allocated block of
  *    order k; pr_state[i] == 0 for every page inside a block.
- *  - A free block starts with a struct pg_free holding PG_MAGIC.
+ *  - pr_link[i] is meaningful only while pr_state[i] has PG_FREE; it is
+ *    never initialized otherwise (not even memset at add time).
+ *  - pr_tag[i] == 0 for every page not in an allocated block.
  *  - Buddies merge only inside one range, so a range never needs another
  *    range's metadata, even when two ranges are adjacent.
- *  - pg_ranges[0..pg_nranges) is sorted by address and non-overlapping.
+ *  - pg_ranges[id] never moves once added: id is the range's bit in
+ *    pg_avail. pg_sorted[0..pg_nranges) lists the ids by address; the
+ *    ranges do not overlap.
+ *  - A range has fewer than PG_NIL pages, so an index fits in 32 bits.
  *
  * Runs in thread context only (never from an interrupt), and threads are
  * cooperative, so there is no locking.
@@ -33,33 +56,46 @@
 #define PG_FREE 0x80
 #define PG_USED 0x40
 #define PG_ORDERMASK 0x1f
-#define PG_MAGIC 0x70676672656521ULL	/* "pgfree!" */
 #define PG_MAXRANGES 128
+#define PG_AVAILWORDS (PG_MAXRANGES / 64)
+#define PG_NIL UINT32_MAX
+#define PG_RANGE_MAXPAGES ((size_t)1 << 31)	/* larger ranges are split */
 
 _Static_assert(PGALLOC_MAXORDER <= PG_ORDERMASK, "order fits the state byte");
+_Static_assert(PG_MAXRANGES % 64 == 0 && PG_MAXRANGES <= 256,
+    "whole bitmap words; ids fit pg_sorted");
+_Static_assert(PG_RANGE_MAXPAGES < PG_NIL, "page indices fit 32 bits");
 
-struct pg_free {
-	uint64_t pf_magic;
-	struct pg_free *pf_next;
-	struct pg_free *pf_prev;
+struct pg_link {
+	uint32_t pl_next;	/* page index in the same range, or PG_NIL */
+	uint32_t pl_prev;
 };
 
 struct pg_range {
 	uintptr_t pr_base;	/* first managed page */
 	size_t pr_npages;	/* managed pages */
-	uint8_t *pr_state;	/* one byte per managed page */
-	uintptr_t *pr_tag;	/* one word per managed page */
+	uintptr_t *pr_tag;	/* metadata start: one word per page */
+	struct pg_link *pr_link;	/* one pair per page */
+	uint8_t *pr_state;	/* one byte per page */
+	uint32_t pr_head[PGALLOC_MAXORDER + 1];	/* free lists */
 };
 
-static struct pg_range pg_ranges[PG_MAXRANGES];
+static struct pg_range pg_ranges[PG_MAXRANGES];	/* by id */
+static uint8_t pg_sorted[PG_MAXRANGES];	/* ids by address */
 static unsigned pg_nranges;
-static struct pg_free *pg_freelist[PGALLOC_MAXORDER + 1];
+static uint64_t pg_avail[PGALLOC_MAXORDER + 1][PG_AVAILWORDS];
 static struct pgalloc_stats pg_stats;
 
 static size_t
 blockbytes(unsigned order)
 {
 	return PGALLOC_PAGE_SIZE << order;
+}
+
+static size_t
+blockpages(unsigned order)
+{
+	return (size_t)1 << order;
 }
 
 static uintptr_t
@@ -74,7 +110,19 @@ page_index(const struct pg_range *r, uintptr_t va)
 	return (va - r->pr_base) >> PGALLOC_PAGE_SHIFT;
 }
 
-/* The range holding va, or NULL. Binary search over the sorted table. */
+static uintptr_t
+page_addr(const struct pg_range *r, size_t i)
+{
+	return r->pr_base + (i << PGALLOC_PAGE_SHIFT);
+}
+
+static unsigned
+range_id(const struct pg_range *r)
+{
+	return (unsigned)(r - pg_ranges);
+}
+
+/* The range holding va, or NULL. Binary search over pg_sorted. */
 static struct pg_range *
 range_find(uintptr_t va)
 {
@@ -82,7 +130,7 @@ range_find(uintptr_t va)
 
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
-		struct pg_range *r = &pg_ranges[mid];
+		struct pg_range *r = &pg_ranges[pg_sorted[mid]];
 
 		if (va < r->pr_base)
 			hi = mid;
@@ -95,42 +143,76 @@ range_find(uintptr_t va)
 }
 
 static void
-freelist_push(struct pg_range *r, uintptr_t va, unsigned order)
+avail_set(const struct pg_range *r, unsigned order, bool nonempty)
 {
-	struct pg_free *f = (struct pg_free *)va;
+	unsigned id = range_id(r);
+	uint64_t bit = (uint64_t)1 << (id % 64);
 
-	f->pf_magic = PG_MAGIC;
-	f->pf_prev = NULL;
-	f->pf_next = pg_freelist[order];
-	if (f->pf_next != NULL)
-		f->pf_next->pf_prev = f;
-	pg_freelist[order] = f;
-	r->pr_state[page_index(r, va)] = PG_FREE | order;
+	if (nonempty)
+		pg_avail[order][id / 64] |= bit;
+	else
+		pg_avail[order][id / 64] &= ~bit;
 }
 
-static void
-freelist_unlink(struct pg_range *r, struct pg_free *f, unsigned order)
+static bool
+avail_test(const struct pg_range *r, unsigned order)
 {
-	if (f->pf_magic != PG_MAGIC)
-		bm_panic("pgalloc: free block overwritten (use after free?)");
-	if (f->pf_prev != NULL)
-		f->pf_prev->pf_next = f->pf_next;
+	unsigned id = range_id(r);
+
+	return (pg_avail[order][id / 64] >> (id % 64)) & 1;
+}
+
+/* The lowest-id range with a free block of this order, or NULL. */
+static struct pg_range *
+avail_first(unsigned order)
+{
+	unsigned w;
+
+	for (w = 0; w < PG_AVAILWORDS; w++)
+		if (pg_avail[order][w] != 0)
+			return &pg_ranges[w * 64 +
+			    (unsigned)__builtin_ctzll(pg_avail[order][w])];
+	return NULL;
+}
+
+/* Make page i (not on any list) the head of a free block of order. */
+static void
+freelist_push(struct pg_range *r, size_t i, unsigned order)
+{
+	uint32_t head = r->pr_head[order];
+
+	r->pr_link[i].pl_next = head;
+	r->pr_link[i].pl_prev = PG_NIL;
+	if (head != PG_NIL)
+		r->pr_link[head].pl_prev = (uint32_t)i;
 	else
-		pg_freelist[order] = f->pf_next;
-	if (f->pf_next != NULL)
-		f->pf_next->pf_prev = f->pf_prev;
-	f->pf_magic = 0;
-	r->pr_state[page_index(r, (uintptr_t)f)] = 0;
+		avail_set(r, order, true);
+	r->pr_head[order] = (uint32_t)i;
+	r->pr_state[i] = PG_FREE | order;
+}
+
+/* Take the free block headed by page i off its list; its state becomes 0. */
+static void
+freelist_unlink(struct pg_range *r, size_t i, unsigned order)
+{
+	uint32_t next = r->pr_link[i].pl_next, prev = r->pr_link[i].pl_prev;
+
+	if (r->pr_state[i] != (PG_FREE | order))
+		bm_panic("pgalloc: free list corrupted");
+	if (prev != PG_NIL)
+		r->pr_link[prev].pl_next = next;
+	else if ((r->pr_head[order] = next) == PG_NIL)
+		avail_set(r, order, false);
+	if (next != PG_NIL)
+		r->pr_link[next].pl_prev = prev;
+	r->pr_state[i] = 0;
 }
 
 void
 pgalloc_init(void)
 {
-	unsigned i;
-
 	pg_nranges = 0;
-	for (i = 0; i <= PGALLOC_MAXORDER; i++)
-		pg_freelist[i] = NULL;
+	__builtin_memset(pg_avail, 0, sizeof(pg_avail));
 	__builtin_memset(&pg_stats, 0, sizeof(pg_stats));
 }
 
@@ -146,54 +228,90 @@ largest_order_at(uintptr_t va, size_t room)
 	return o;
 }
 
+/* Put the whole range on the free lists; touches only its metadata. */
 static void
 range_cut(struct pg_range *r)
 {
-	uintptr_t va = r->pr_base, end = range_end(r);
+	size_t i = 0;
+	unsigned o;
 
-	while (va < end) {
-		unsigned o = largest_order_at(va, end - va);
-
-		freelist_push(r, va, o);
-		va += blockbytes(o);
+	for (o = 0; o <= PGALLOC_MAXORDER; o++)
+		r->pr_head[o] = PG_NIL;
+	while (i < r->pr_npages) {
+		o = largest_order_at(page_addr(r, i),
+		    (r->pr_npages - i) << PGALLOC_PAGE_SHIFT);
+		freelist_push(r, i, o);
+		i += blockpages(o);
 	}
 }
 
 /*
- * Insert [start, end) (metadata included) into the sorted range table
- * and return its slot. Overlap with a known range is a boot-time bug.
+ * Claim a new range id for [start, end) (metadata included) and file it
+ * in pg_sorted. Overlap with a known range is a boot-time bug.
  */
 static struct pg_range *
 range_insert(uintptr_t start, uintptr_t end)
 {
 	unsigned i = pg_nranges, j;
+	struct pg_range *r;
 
 	if (pg_nranges == PG_MAXRANGES)
 		bm_panic("pgalloc: too many memory ranges");
-	while (i > 0 && pg_ranges[i - 1].pr_base > start)
+	while (i > 0 && pg_ranges[pg_sorted[i - 1]].pr_base > start)
 		i--;
-	if (i > 0 && range_end(&pg_ranges[i - 1]) > start)
+	if (i > 0 && range_end(&pg_ranges[pg_sorted[i - 1]]) > start)
 		bm_panic("pgalloc: overlapping memory ranges");
-	if (i < pg_nranges && (uintptr_t)pg_ranges[i].pr_tag < end)
+	if (i < pg_nranges &&
+	    (uintptr_t)pg_ranges[pg_sorted[i]].pr_tag < end)
 		bm_panic("pgalloc: overlapping memory ranges");
 	for (j = pg_nranges; j > i; j--)
-		pg_ranges[j] = pg_ranges[j - 1];
-	pg_nranges++;
-	return &pg_ranges[i];
+		pg_sorted[j] = pg_sorted[j - 1];
+	pg_sorted[i] = (uint8_t)pg_nranges;
+	r = &pg_ranges[pg_nranges++];
+	return r;
+}
+
+/*
+ * Manage npages pages at start (page aligned), the first of them holding
+ * the metadata. Only the tag and state arrays are cleared: pr_link is
+ * written as blocks go on the free lists.
+ */
+static void
+range_add(uintptr_t start, size_t npages)
+{
+	size_t metapages, n;
+	struct pg_range *r;
+
+	metapages = (npages * (sizeof(uintptr_t) + sizeof(struct pg_link) + 1) +
+	    PGALLOC_PAGE_SIZE - 1) >> PGALLOC_PAGE_SHIFT;
+	if (npages <= metapages)
+		return;
+	n = npages - metapages;
+	r = range_insert(start, start + (npages << PGALLOC_PAGE_SHIFT));
+	r->pr_tag = (uintptr_t *)start;
+	r->pr_link = (struct pg_link *)(r->pr_tag + n);
+	r->pr_state = (uint8_t *)(r->pr_link + n);
+	r->pr_npages = n;
+	r->pr_base = start + (metapages << PGALLOC_PAGE_SHIFT);
+	__builtin_memset(r->pr_tag, 0, n * sizeof(uintptr_t));
+	__builtin_memset(r->pr_state, 0, n);
+	range_cut(r);
+	pg_stats.ps_total_pages += n;
+	pg_stats.ps_free_pages += n;
 }
 
 /*
  * Page 0 is never managed (it stays unmapped to catch NULL pointers, and
  * NULL is the failure value). Ranges too small to carry their own
- * metadata are ignored.
+ * metadata are ignored; ranges too large for 32-bit page indices become
+ * several ranges.
  */
 void
 pgalloc_add_range(uintptr_t base, size_t len)
 {
 	const uintptr_t mask = PGALLOC_PAGE_SIZE - 1;
-	uintptr_t start, end, meta;
-	size_t npages, metapages;
-	struct pg_range *r;
+	uintptr_t start, end;
+	size_t npages, n;
 
 	end = (len > UINTPTR_MAX - base) ? UINTPTR_MAX : base + len;
 	end &= ~mask;
@@ -202,51 +320,39 @@ pgalloc_add_range(uintptr_t base, size_t len)
 		return;
 	start = (start + mask) & ~mask;
 	npages = (end - start) >> PGALLOC_PAGE_SHIFT;
-	meta = npages * (sizeof(uintptr_t) + 1);
-	metapages = (meta + mask) >> PGALLOC_PAGE_SHIFT;
-	if (npages <= metapages)
-		return;
-
-	r = range_insert(start, end);
-	r->pr_tag = (uintptr_t *)start;
-	r->pr_npages = npages - metapages;
-	r->pr_state = (uint8_t *)(r->pr_tag + r->pr_npages);
-	r->pr_base = start + (metapages << PGALLOC_PAGE_SHIFT);
-	__builtin_memset(r->pr_tag, 0, r->pr_npages * sizeof(uintptr_t));
-	__builtin_memset(r->pr_state, 0, r->pr_npages);
-	range_cut(r);
-	pg_stats.ps_total_pages += r->pr_npages;
-	pg_stats.ps_free_pages += r->pr_npages;
+	while (npages > 0) {
+		n = npages < PG_RANGE_MAXPAGES ? npages : PG_RANGE_MAXPAGES;
+		range_add(start, n);
+		start += n << PGALLOC_PAGE_SHIFT;
+		npages -= n;
+	}
 }
 
 void *
 pgalloc_alloc(unsigned order)
 {
-	struct pg_free *f = NULL;
-	struct pg_range *r;
-	uintptr_t va;
+	struct pg_range *r = NULL;
+	size_t i;
 	unsigned o;
 
 	for (o = order; o <= PGALLOC_MAXORDER; o++)
-		if ((f = pg_freelist[o]) != NULL)
+		if ((r = avail_first(o)) != NULL)
 			break;
-	if (f == NULL) {
+	if (r == NULL) {
 		pg_stats.ps_failures++;
 		return NULL;
 	}
-	va = (uintptr_t)f;
-	r = range_find(va);
-	bm_assert(r != NULL);
-	freelist_unlink(r, f, o);
+	i = r->pr_head[o];
+	freelist_unlink(r, i, o);
 	/* Split: keep the lower half, free the upper half, down to order. */
 	while (o > order) {
 		o--;
-		freelist_push(r, va + blockbytes(o), o);
+		freelist_push(r, i + blockpages(o), o);
 	}
-	r->pr_state[page_index(r, va)] = PG_USED | order;
-	pg_stats.ps_free_pages -= (size_t)1 << order;
+	r->pr_state[i] = PG_USED | order;
+	pg_stats.ps_free_pages -= blockpages(order);
 	pg_stats.ps_allocs++;
-	return (void *)va;
+	return (void *)page_addr(r, i);
 }
 
 /* The range of an allocated block; halts if (va, order) is not one. */
@@ -277,7 +383,7 @@ pgalloc_free(void *p, unsigned order)
 	struct pg_range *r = block_check(va, order);
 
 	r->pr_state[page_index(r, va)] = 0;
-	pg_stats.ps_free_pages += (size_t)1 << order;
+	pg_stats.ps_free_pages += blockpages(order);
 	pg_stats.ps_frees++;
 	while (order < PGALLOC_MAXORDER) {
 		uintptr_t buddy = va ^ blockbytes(order);
@@ -286,11 +392,11 @@ pgalloc_free(void *p, unsigned order)
 		if (buddy < r->pr_base || buddy >= range_end(r) ||
 		    r->pr_state[page_index(r, buddy)] != (PG_FREE | order))
 			break;
-		freelist_unlink(r, (struct pg_free *)buddy, order);
+		freelist_unlink(r, page_index(r, buddy), order);
 		va &= ~blockbytes(order);
 		order++;
 	}
-	freelist_push(r, va, order);
+	freelist_push(r, page_index(r, va), order);
 }
 
 unsigned
@@ -327,23 +433,25 @@ pgalloc_get_tag(const void *addr)
 	return r == NULL ? 0 : r->pr_tag[page_index(r, (uintptr_t)addr)];
 }
 
-/* Pages on free list `order`, checking each block against its state. */
+/*
+ * Pages on one free list of a range, checking each block against its
+ * state and its back link. At most npages entries: a cycle halts.
+ */
 static size_t
-verify_list(unsigned order)
+verify_list(const struct pg_range *r, unsigned order)
 {
-	struct pg_free *f, *prev = NULL;
-	struct pg_range *r;
+	uint32_t i, prev = PG_NIL;
 	size_t pages = 0;
 
-	for (f = pg_freelist[order]; f != NULL; prev = f, f = f->pf_next) {
-		r = range_find((uintptr_t)f);
-		bm_assert(r != NULL);
-		bm_assert(f->pf_magic == PG_MAGIC && f->pf_prev == prev);
-		bm_assert(((uintptr_t)f & (blockbytes(order) - 1)) == 0);
-		bm_assert((uintptr_t)f + blockbytes(order) <= range_end(r));
-		bm_assert(r->pr_state[page_index(r, (uintptr_t)f)] ==
-		    (PG_FREE | order));
-		pages += (size_t)1 << order;
+	bm_assert((r->pr_head[order] != PG_NIL) == avail_test(r, order));
+	for (i = r->pr_head[order]; i != PG_NIL;
+	    prev = i, i = r->pr_link[i].pl_next) {
+		bm_assert(i < r->pr_npages && r->pr_link[i].pl_prev == prev);
+		bm_assert(r->pr_state[i] == (PG_FREE | order));
+		bm_assert((page_addr(r, i) & (blockbytes(order) - 1)) == 0);
+		bm_assert(i + blockpages(order) <= r->pr_npages);
+		pages += blockpages(order);
+		bm_assert(pages <= r->pr_npages);
 	}
 	return pages;
 }
@@ -356,8 +464,7 @@ verify_range(const struct pg_range *r)
 
 	while (i < r->pr_npages) {
 		uint8_t st = r->pr_state[i];
-		unsigned order = st & PG_ORDERMASK;
-		size_t n = (size_t)1 << order, j;
+		size_t n = blockpages(st & PG_ORDERMASK), j;
 
 		bm_assert((st & (PG_FREE | PG_USED)) != 0);
 		bm_assert(i + n <= r->pr_npages);
@@ -370,21 +477,34 @@ verify_range(const struct pg_range *r)
 	return freepages;
 }
 
+/* Bits of pg_avail for ids never handed out must be clear. */
+static void
+verify_avail_unused(void)
+{
+	unsigned o, id;
+
+	for (o = 0; o <= PGALLOC_MAXORDER; o++)
+		for (id = pg_nranges; id < PG_MAXRANGES; id++)
+			bm_assert(!avail_test(&pg_ranges[id], o));
+}
+
 void
 pgalloc_verify(void)
 {
 	size_t listed = 0, mapped = 0, total = 0;
-	unsigned i;
+	const struct pg_range *r, *prev = NULL;
+	unsigned i, o;
 
-	for (i = 0; i <= PGALLOC_MAXORDER; i++)
-		listed += verify_list(i);
-	for (i = 0; i < pg_nranges; i++) {
-		if (i > 0)
-			bm_assert(range_end(&pg_ranges[i - 1]) <=
-			    (uintptr_t)pg_ranges[i].pr_tag);
-		mapped += verify_range(&pg_ranges[i]);
-		total += pg_ranges[i].pr_npages;
+	for (i = 0; i < pg_nranges; i++, prev = r) {
+		r = &pg_ranges[pg_sorted[i]];
+		if (prev != NULL)
+			bm_assert(range_end(prev) <= (uintptr_t)r->pr_tag);
+		for (o = 0; o <= PGALLOC_MAXORDER; o++)
+			listed += verify_list(r, o);
+		mapped += verify_range(r);
+		total += r->pr_npages;
 	}
+	verify_avail_unused();
 	bm_assert(listed == pg_stats.ps_free_pages);
 	bm_assert(mapped == pg_stats.ps_free_pages);
 	bm_assert(total == pg_stats.ps_total_pages);

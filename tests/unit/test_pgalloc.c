@@ -1,12 +1,14 @@
 /*
  * Host tests of the buddy page allocator: splitting and coalescing,
  * exhaustion, statistics, natural alignment, awkward ranges, error
- * detection, and long random runs checked against a shadow model.
+ * detection, long random runs checked against a shadow model, and that
+ * pgalloc never touches the memory of a block (only its metadata pages).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <bmk/pgalloc.h>
 
@@ -299,6 +301,136 @@ test_random_shadow(void)
 	CHECK(pgalloc_alloc(12) != NULL);	/* fully coalesced again */
 }
 
+/*
+ * pgalloc keeps its free lists in the metadata pages at the start of a
+ * range and must never read or write a block: not when the range is
+ * added, not when other blocks are allocated, split, freed or merged.
+ */
+enum { UT_LEN = 16 * MIB, UT_PAGES = UT_LEN / PGALLOC_PAGE_SIZE };
+
+/* Every byte of page i of base is val. */
+static bool
+page_holds(uintptr_t base, size_t i, uint8_t val)
+{
+	static uint8_t ref[PGALLOC_PAGE_SIZE];
+
+	memset(ref, val, sizeof(ref));
+	return memcmp((void *)(base + i * PG), ref, PG) == 0;
+}
+
+/* Random alloc/free cycles that never touch a block; frees everything. */
+static void
+untouched_cycles(size_t ops)
+{
+	enum { MAXLIVE = 512 };
+	static struct live live[MAXLIVE];
+	size_t nlive = 0, op;
+
+	for (op = 0; op < ops; op++) {
+		if (nlive < MAXLIVE && (nlive == 0 || rand() % 100 < 55)) {
+			live[nlive].l_order = (unsigned)rand() % 8;
+			live[nlive].l_p = pgalloc_alloc(live[nlive].l_order);
+			if (live[nlive].l_p == NULL)
+				continue;
+			pgalloc_set_tag(live[nlive].l_p, 77);
+			CHECK(pgalloc_get_tag(live[nlive].l_p) == 77);
+			nlive++;
+		} else {
+			size_t k = (size_t)rand() % nlive;
+
+			pgalloc_set_tag(live[k].l_p, 0);
+			pgalloc_free(live[k].l_p, live[k].l_order);
+			live[k] = live[--nlive];
+		}
+		if (op % 1000 == 0)
+			pgalloc_verify();
+	}
+	while (nlive > 0) {
+		nlive--;
+		pgalloc_set_tag(live[nlive].l_p, 0);
+		pgalloc_free(live[nlive].l_p, live[nlive].l_order);
+	}
+	pgalloc_verify();
+}
+
+static void
+test_blocks_untouched(void)
+{
+	static uint8_t expect[UT_PAGES];
+	uintptr_t base = (uintptr_t)fake_mmap(UT_LEN, 16 * MIB);
+	struct pgalloc_stats s;
+	size_t meta, i, nbad = 0;
+
+	memset((void *)base, 0x5a, UT_LEN);
+	pgalloc_init();
+	pgalloc_add_range(base, UT_LEN);
+	stats(&s);
+	meta = UT_PAGES - s.ps_total_pages;
+	/* 17 bytes of metadata per managed page, at most. */
+	CHECK(meta == (UT_PAGES * 17 + PG - 1) / PG);
+	for (i = meta; i < UT_PAGES; i++)
+		nbad += !page_holds(base, i, 0x5a);
+	CHECK(nbad == 0);	/* adding the range wrote no block */
+
+	/* No access at all to blocks while they come and go. */
+	CHECK(mprotect((void *)(base + meta * PG), UT_LEN - meta * PG,
+	    PROT_NONE) == 0);
+	srand(99);
+	untouched_cycles(20000);
+	CHECK(mprotect((void *)(base + meta * PG), UT_LEN - meta * PG,
+	    PROT_READ | PROT_WRITE) == 0);
+	for (i = meta, nbad = 0; i < UT_PAGES; i++)
+		nbad += !page_holds(base, i, 0x5a);
+	CHECK(nbad == 0);
+
+	/* Owners write their blocks; what they leave stays after free. */
+	memset(expect, 0x5a, sizeof(expect));
+	for (i = 0; i < 3000; i++) {
+		unsigned o = (unsigned)rand() % 6;
+		uint8_t *p = pgalloc_alloc(o);
+		size_t first, j;
+
+		if (p == NULL)
+			break;
+		first = ((uintptr_t)p - base) / PG;
+		for (j = 0; j < ((size_t)1 << o); j++)
+			expect[first + j] = (uint8_t)(i | 1);
+		memset(p, (uint8_t)(i | 1), PG << o);
+		if (rand() % 3 != 0)
+			pgalloc_free(p, o);
+	}
+	pgalloc_verify();
+	for (i = meta, nbad = 0; i < UT_PAGES; i++)
+		nbad += !page_holds(base, i, expect[i]);
+	CHECK(nbad == 0);
+}
+
+/* Several ranges, each added while its blocks are inaccessible. */
+static void
+test_ranges_untouched(void)
+{
+	uintptr_t base = (uintptr_t)fake_mmap(UT_LEN, 16 * MIB);
+	size_t meta[4], i;
+	struct pgalloc_stats s0, s1;
+
+	pgalloc_init();
+	for (i = 0; i < 4; i++) {
+		uintptr_t b = base + i * (UT_LEN / 4) + (i + 1) * 3 * PG;
+
+		stats(&s0);
+		pgalloc_add_range(b, UT_LEN / 4 - 8 * PG);
+		stats(&s1);
+		meta[i] = UT_LEN / 4 / PG - 8 - (s1.ps_total_pages -
+		    s0.ps_total_pages);
+		CHECK(mprotect((void *)(b + meta[i] * PG),
+		    UT_LEN / 4 - (8 + meta[i]) * PG, PROT_NONE) == 0);
+	}
+	srand(5);
+	untouched_cycles(20000);
+	stats(&s1);
+	CHECK(s1.ps_free_pages == s1.ps_total_pages);
+}
+
 int
 main(void)
 {
@@ -310,5 +442,7 @@ main(void)
 	RUN(test_errors_halt);
 	RUN(test_tags);
 	RUN(test_random_shadow);
+	RUN(test_blocks_untouched);
+	RUN(test_ranges_untouched);
 	return unit_done();
 }
