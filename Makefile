@@ -153,6 +153,7 @@ test: deps
 
 bench: deps
 	$(Q)bench/boot/run.sh $(ARCH)
+	$(Q)bench/hypercall/run.sh $(ARCH)
 
 clean:
 	rm -rf build/$(ARCH) build/host

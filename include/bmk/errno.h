@@ -19,11 +19,13 @@
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
+#define ENODEV 19
 #define EINVAL 22
 #define ENOSPC 28
 #define ERANGE 34
 #define EDEADLK 45
 #define ENOSYS 88
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 116
 
 #endif

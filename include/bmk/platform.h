@@ -87,6 +87,14 @@ void plat_ctx_switch(struct plat_ctx *from, struct plat_ctx *to);
 int plat_mmu_guard(uintptr_t va);
 int plat_mmu_unguard(uintptr_t va);
 
+/*
+ * Hardware entropy (x86: RDSEED, else RDRAND; nothing on a CPU without
+ * them): fills up to len bytes of buf and returns how many it filled,
+ * 0 if the platform has no entropy source or it kept failing. Never
+ * blocks for long (bounded retries). Thread context. len <= INT_MAX.
+ */
+int plat_entropy(void *buf, size_t len);
+
 /* Print a frame-pointer backtrace starting at the caller's frame. */
 void plat_backtrace(void);
 

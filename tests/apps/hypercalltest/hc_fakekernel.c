@@ -1,0 +1,2 @@
+/* fakekernel.c of the hypercall conformance suite, built into this app. */
+#include "../../hypercall/fakekernel.c"

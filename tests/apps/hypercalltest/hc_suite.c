@@ -1,0 +1,2 @@
+/* suite.c of the hypercall conformance suite, built into this app. */
+#include "../../hypercall/suite.c"

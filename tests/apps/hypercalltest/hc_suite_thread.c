@@ -1,0 +1,2 @@
+/* suite_thread.c of the hypercall conformance suite, built into this app. */
+#include "../../hypercall/suite_thread.c"
