@@ -4,7 +4,7 @@
 #   make test
 #   make iso | image | bench | clean
 #
-# ARCH selects the target (x86_64; aarch64 is planned). APP is a directory
+# ARCH selects the target: x86_64 (default) or aarch64. APP is a directory
 # under apps/ or a path to your own application directory (a main.c and
 # optionally more .c files). Objects go to build/<arch>/.
 
@@ -20,8 +20,10 @@ Q := $(if $(filter 1,$(V)),,@)
 
 ifeq ($(ARCH),x86_64)
 ARCHDIR := x86
+else ifeq ($(ARCH),aarch64)
+ARCHDIR := arm
 else
-$(error ARCH=$(ARCH) is not supported yet (supported: x86_64))
+$(error ARCH=$(ARCH) is not supported (supported: x86_64, aarch64))
 endif
 include arch/$(ARCHDIR)/arch.mk
 
@@ -111,11 +113,11 @@ $(APP_BUILD)/appname.o: Makefile
 
 $(BUILD)/libkernel.a: $(KERNEL_OBJS)
 	@echo "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/libsyslibc.a: $(LIBC_OBJS)
 	@echo "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # Two link passes: the second carries the symbol table that fault reports
 # use. The table's section comes after text, so text addresses match.
@@ -133,10 +135,10 @@ $(BUILD)/ksyms-empty.o: tools/mksyms.sh
 $(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/libsyslibc.a $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh
 	@echo "  LD      $@"
 	$(Q)$(LINK) -o $@.pass1 $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(BUILD)/ksyms-empty.o $(LINK_LIBS)
-	$(Q)nm -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S
+	$(Q)$(NM) -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S
 	$(Q)$(CC) -c $(APP_BUILD)/ksyms.S -o $(APP_BUILD)/ksyms.o
 	$(Q)$(LINK) -o $@ $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(APP_BUILD)/ksyms.o $(LINK_LIBS)
-	$(Q)tools/checksyms.sh $@.pass1 $@
+	$(Q)NM=$(NM) tools/checksyms.sh $@.pass1 $@
 	$(Q)rm -f $@.pass1
 
 run: deps image $(RUN_DEPS)
@@ -145,11 +147,14 @@ run: deps image $(RUN_DEPS)
 unit:
 	$(Q)tests/unit/run.sh build/host/unit
 
-qemu-tests: image
-	$(Q)tests/qemu/run-all.sh $(ARCH)
+qemu-tests: deps
+	$(Q)ARCH=$(ARCH) tests/qemu/run.sh tests/qemu/*/
 
-test: deps
-	$(Q)tests/all.sh $(ARCH)
+# Everything, on every arch (TEST_ARCHES="x86_64 aarch64" by default).
+TEST_ARCHES ?= x86_64
+test:
+	$(Q)tools/deps.sh $(TEST_ARCHES)
+	$(Q)TEST_ARCHES="$(TEST_ARCHES)" tests/all.sh
 
 bench: deps
 	$(Q)bench/boot/run.sh $(ARCH)

@@ -1,19 +1,21 @@
 #!/bin/bash
 # Everything `make test` runs: host unit tests (ASan/UBSan), the hypercall
-# conformance suite on hypercall-posix, and the QEMU smoke tests. Each
-# suite prints its own "N passed, N failed"; this adds them up into the
-# final line.
+# conformance suite on hypercall-posix, and the QEMU smoke tests on every
+# arch (aarch64 on virt with GICv3 and with GICv2). Each suite prints its
+# own "N passed, N failed[, N skipped]"; this adds them up into the final
+# line.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-arch=${1:-x86_64}
 cd "$top" || exit 1
+arches=${TEST_ARCHES:-x86_64}
 passed=0
 failed=0
+skipped=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
 suite() {
-	local name=$1 line p f
+	local name=$1 line p f s
 	shift
 	echo "=== $name"
 	"$@" 2>&1 | tee "$tmp"
@@ -26,14 +28,31 @@ suite() {
 	p=${line%% passed*}
 	f=${line#*passed, }
 	f=${f%% failed*}
+	s=0
+	case $line in *skipped*) s=${line#*failed, }; s=${s%% skipped*} ;; esac
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
 }
 
-make -s ARCH="$arch" newlib || exit 1
+for arch in $arches; do
+	make -s ARCH="$arch" newlib || exit 1
+done
 suite "host unit tests (ASan, UBSan)" tests/unit/run.sh build/host/unit
 suite "hypercall conformance on hypercall-posix (ASan, UBSan)" \
 	tests/hypercall/run-posix.sh build/host/hypercall
-suite "QEMU smoke tests ($arch)" env ARCH="$arch" tests/qemu/run.sh tests/qemu/*/
-echo "$passed passed, $failed failed"
+for arch in $arches; do
+	if [ "$arch" = aarch64 ]; then
+		for gic in 3 2; do
+			suite "QEMU smoke tests (aarch64, virt, GICv$gic)" \
+			    env ARCH=aarch64 QEMU_GIC=$gic \
+			    LOGDIR="build/aarch64/qemu-tests-gicv$gic" \
+			    tests/qemu/run.sh tests/qemu/*/
+		done
+	else
+		suite "QEMU smoke tests ($arch)" env ARCH="$arch" \
+		    tests/qemu/run.sh tests/qemu/*/
+	fi
+done
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

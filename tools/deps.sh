@@ -1,17 +1,21 @@
 #!/bin/sh
 # Install the Debian packages the build and the tests need, if missing.
-# Usage: tools/deps.sh [ARCH]. Says what it installs; needs root or sudo.
+# Usage: tools/deps.sh [ARCH...]. Says what it installs; needs root or sudo.
 set -eu
-arch=${1:-x86_64}
 pkgs="gcc make binutils gawk xz-utils python3 newlib-source"
-case "$arch" in
-x86_64)
-	pkgs="$pkgs qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf"
-	;;
-aarch64)
-	pkgs="$pkgs qemu-system-arm gcc-aarch64-linux-gnu device-tree-compiler"
-	;;
-esac
+for arch in "${@:-x86_64}"; do
+	case "$arch" in
+	x86_64)
+		pkgs="$pkgs qemu-system-x86 grub-pc-bin grub-efi-amd64-bin"
+		pkgs="$pkgs grub-common xorriso mtools ovmf"
+		;;
+	aarch64)
+		pkgs="$pkgs qemu-system-arm gcc-aarch64-linux-gnu"
+		pkgs="$pkgs device-tree-compiler openocd"
+		;;
+	*) echo "deps: unknown ARCH '$arch'" >&2; exit 1 ;;
+	esac
+done
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -19,11 +19,13 @@ case "$arch" in
 x86_64)
 	target=x86_64-elf
 	cc=gcc
+	bin=
 	cflags="$defs -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -U__linux__"
 	;;
 aarch64)
 	target=aarch64-elf
 	cc=aarch64-linux-gnu-gcc
+	bin=aarch64-linux-gnu-
 	cflags="$defs -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie -U__linux__"
 	;;
 *) echo "newlib.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
@@ -48,8 +50,9 @@ cd "$obj"
 	--disable-newlib-supplied-syscalls --disable-multilib \
 	--enable-newlib-io-c99-formats --enable-newlib-io-long-long \
 	--disable-nls --disable-newlib-fvwrite-in-streamio \
-	CC_FOR_TARGET="$cc" AR_FOR_TARGET=ar RANLIB_FOR_TARGET=ranlib \
-	AS_FOR_TARGET=as LD_FOR_TARGET=ld \
+	CC_FOR_TARGET="$cc" AR_FOR_TARGET="${bin}ar" \
+	RANLIB_FOR_TARGET="${bin}ranlib" AS_FOR_TARGET="${bin}as" \
+	LD_FOR_TARGET="${bin}ld" NM_FOR_TARGET="${bin}nm" \
 	CFLAGS_FOR_TARGET="$cflags" >"$out/newlib-configure.log" 2>&1 ||
 	{ echo "newlib.sh: configure failed, see $out/newlib-configure.log" >&2; exit 1; }
 make -j"$(nproc)" all-target-newlib >"$out/newlib-build.log" 2>&1 ||

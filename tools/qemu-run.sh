@@ -1,10 +1,16 @@
 #!/bin/sh
 # Boot an image in QEMU (TCG) with the serial console on stdout, and exit
 # with the guest's own exit status.
-# Usage: tools/qemu-run.sh ARCH iso|kernel|uefi IMAGEBASE [QEMU ARGS...]
+# Usage: tools/qemu-run.sh ARCH BOOT IMAGEBASE [QEMU ARGS...]
+#   x86_64:  BOOT is iso, kernel or uefi
+#   aarch64: BOOT is kernel (the ELF) or image (the raw arm64 Image)
 #   IMAGEBASE is the image path without extension (build/x86_64/hello).
-#   CMDLINE (environment) is the boot command line: kernel options, "--",
-#   program arguments. QEMU_MEM (default 128) is the memory in MiB.
+# Environment:
+#   CMDLINE       boot command line: kernel options, "--", program args
+#   QEMU_MEM      memory in MiB (default 128)
+#   QEMU_MACHINE  x86_64: pc (default) or q35; aarch64: virt (default)
+#   QEMU_GIC      aarch64 virt: GIC version 3 (default) or 2
+#   QEMU_CPU      aarch64: CPU model (default cortex-a72)
 set -eu
 arch=$1
 boot=$2
@@ -12,44 +18,65 @@ base=$3
 shift 3
 cmdline=${CMDLINE:-}
 mem=${QEMU_MEM:-128}
-ovmf=/usr/share/ovmf/OVMF.fd
-
-case "$arch" in
-x86_64) ;;
-*) echo "qemu-run: ARCH=$arch not supported" >&2; exit 2 ;;
-esac
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-iso=$base.iso
-if [ "$boot" != kernel ] && [ -n "$cmdline" ]; then
-	# The command line lives in grub.cfg: make an ISO that carries it.
-	iso=$tmp/boot.iso
-	"$(dirname "$0")/mkiso.sh" "$base.elf" "$iso" "$(basename "$base")" \
-		"$cmdline"
-fi
 
-set -- -M "${QEMU_MACHINE:-pc}" -m "$mem" -display none -serial stdio \
-	-monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	"$@"
-case "$boot" in
-kernel) set -- "$@" -kernel "$base.elf32" -append "$cmdline" ;;
-iso) set -- "$@" -cdrom "$iso" ;;
-uefi) set -- "$@" -bios "$ovmf" -cdrom "$iso" ;;
-*) echo "qemu-run: QEMU_BOOT=$boot: use iso, kernel or uefi" >&2; exit 2 ;;
+[ -f "$base.elf" ] || { echo "qemu-run: $base.elf does not exist" >&2; exit 125; }
+
+case "$arch" in
+x86_64)
+	qemu=qemu-system-x86_64
+	iso=$base.iso
+	if [ "$boot" != kernel ] && [ -n "$cmdline" ]; then
+		# The command line lives in grub.cfg: an ISO that carries it.
+		iso=$tmp/boot.iso
+		"$(dirname "$0")/mkiso.sh" "$base.elf" "$iso" \
+			"$(basename "$base")" "$cmdline"
+	fi
+	set -- -M "${QEMU_MACHINE:-pc}" -m "$mem" -display none \
+		-serial stdio -monitor none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"
+	case "$boot" in
+	kernel) set -- "$@" -kernel "$base.elf32" -append "$cmdline" ;;
+	iso) set -- "$@" -cdrom "$iso" ;;
+	uefi) set -- "$@" -bios /usr/share/ovmf/OVMF.fd -cdrom "$iso" ;;
+	*) echo "qemu-run: QEMU_BOOT=$boot: use iso, kernel or uefi" >&2; exit 2 ;;
+	esac
+	;;
+aarch64)
+	qemu=qemu-system-aarch64
+	machine=${QEMU_MACHINE:-virt}
+	[ "$machine" = virt ] && machine="virt,gic-version=${QEMU_GIC:-3}"
+	# Semihosting carries the exit status to the host; the kernel uses
+	# it only when told to, since on hardware the trap needs a debugger.
+	set -- -M "$machine" -cpu "${QEMU_CPU:-cortex-a72}" -m "$mem" \
+		-display none -serial stdio -monitor none -no-reboot \
+		-semihosting-config enable=on,target=native "$@"
+	case "$boot" in
+	kernel) img=$base.elf ;;
+	image) img=$base.img ;;
+	*) echo "qemu-run: QEMU_BOOT=$boot: use kernel or image" >&2; exit 2 ;;
+	esac
+	set -- "$@" -kernel "$img" -append "semihosting $cmdline"
+	;;
+*)
+	echo "qemu-run: ARCH=$arch not supported" >&2
+	exit 2
+	;;
 esac
 
-for f in "$base.elf"; do
-	[ -f "$f" ] || { echo "qemu-run: $f does not exist" >&2; exit 125; }
-done
 status=0
-qemu-system-x86_64 "$@" 2>"$tmp/stderr" || status=$?
+$qemu "$@" 2>"$tmp/stderr" || status=$?
 cat "$tmp/stderr" >&2
-# QEMU's own failures exit 1, which is also what a guest status of 0
-# looks like; QEMU always says why on stderr, the guest never writes there.
+# QEMU's own failures exit 1, which is also a guest status of 0 through
+# isa-debug-exit; QEMU then says why on stderr, the guest never writes there.
 if [ "$status" -eq 1 ] && grep -q '^qemu' "$tmp/stderr"; then
 	echo "qemu-run: QEMU failed to start" >&2
 	exit 125
+fi
+if [ "$arch" = aarch64 ]; then
+	# Semihosting exit: QEMU exits with the guest's status as it is.
+	exit "$status"
 fi
 # isa-debug-exit makes QEMU exit with (status << 1) | 1; an even status
 # means QEMU itself stopped (0: the guest halted or was shut down).

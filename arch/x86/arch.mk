@@ -2,6 +2,10 @@
 NEWLIB_TARGET := x86_64-elf
 CC := gcc
 LD := ld
+AR := ar
+NM := nm
+OBJCOPY := objcopy
+STRIP := strip
 # Kernel code never touches SSE registers (interrupt entry saves only
 # general registers) and keeps no red zone.
 ARCH_KERNEL_CFLAGS := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small

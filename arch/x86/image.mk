@@ -8,7 +8,7 @@ $(IMAGE): $(ARCH_ENTRY_OBJS)
 
 $(BUILD)/$(APP_NAME).elf32: $(IMAGE)
 	@echo "  OBJCOPY $@"
-	$(Q)objcopy -O elf32-i386 $< $@
+	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
 
 $(ISO): $(IMAGE) tools/mkiso.sh
 	@echo "  ISO     $@"

@@ -4,7 +4,10 @@
 #     APP=name|path   application to build (make APP=...), or
 #     IMAGE=path      an image you built yourself, without extension
 #                     (path.elf / path.elf32 / path.iso are used)
-#     BOOT=iso|kernel|uefi   MACHINE=pc|q35   MEM=MiB (default 128)
+#     ARCHES="x86_64 aarch64"  the arches the test applies to (default:
+#                     both); on others it is reported as skipped
+#     BOOT=iso|kernel|uefi (x86_64), kernel|image (aarch64)
+#     MACHINE=pc|q35|virt (default: tools/qemu-run.sh's)   MEM=MiB (128)
 #     CMDLINE="kernel options -- program args"
 #     QEMU_ARGS="extra qemu arguments"
 #     INPUT="text" INPUT_AFTER="line"  type text (printf escapes) on the
@@ -17,7 +20,9 @@
 #              (each a fixed substring of one line)
 #   reject     optional: substrings that must not appear anywhere
 # Usage: tests/qemu/run.sh [-k] TESTDIR...   (-k keeps the logs)
-# Prints one line per test and then "N passed, N failed".
+# Prints one line per test and then "N passed, N failed, N skipped".
+# ARCH (environment) selects the arch (default x86_64); QEMU_GIC and
+# QEMU_CPU pass through to tools/qemu-run.sh.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 arch=${ARCH:-x86_64}
@@ -25,6 +30,7 @@ logdir=${LOGDIR:-$top/build/$arch/qemu-tests}
 mkdir -p "$logdir"
 pass=0
 fail=0
+skip=0
 
 # Fixed-substring, in-order match of $1 (expect file) against $2 (log).
 check_expect() {
@@ -49,13 +55,14 @@ check_reject() {
 boot_test() {
 	local dir=$1 log=$2 base status pid t0 waited halted_at="" typed=0
 	local fifo=$log.in
-	APP="" IMAGE="" BOOT=kernel MACHINE=pc MEM=128 CMDLINE="" QEMU_ARGS=""
+	APP="" IMAGE="" BOOT=kernel MACHINE="" MEM=128 CMDLINE="" QEMU_ARGS=""
 	TIMEOUT=60 EXIT=0 INPUT="" INPUT_AFTER=""
 	# shellcheck disable=SC1091
 	. "$dir/test.conf"
 	if [ -n "$APP" ]; then
 		if ! make -s -C "$top" ARCH="$arch" APP="$APP" image \
-		    $([ "$BOOT" != kernel ] && echo iso) >"$log.build" 2>&1; then
+		    $([ "$BOOT" = iso ] || [ "$BOOT" = uefi ] && echo iso) \
+		    >"$log.build" 2>&1; then
 			why="build of APP=$APP failed (see $log.build)"
 			return 1
 		fi
@@ -67,7 +74,7 @@ boot_test() {
 	# never sees end of file.
 	rm -f "$fifo" && mkfifo "$fifo"
 	exec 3<>"$fifo"
-	CMDLINE=$CMDLINE QEMU_MEM=$MEM QEMU_MACHINE=$MACHINE \
+	CMDLINE=$CMDLINE QEMU_MEM=$MEM QEMU_MACHINE=${MACHINE:-${QEMU_MACHINE:-}} \
 	    "$top/tools/qemu-run.sh" "$arch" "$BOOT" "$base" $QEMU_ARGS \
 	    <&3 >"$log" 2>&1 &
 	pid=$!
@@ -122,6 +129,16 @@ for dir in "$@"; do
 	name=$(basename "$dir")
 	log=$logdir/$name.log
 	why=""
+	ARCHES="x86_64 aarch64"
+	eval "$(grep '^ARCHES=' "$dir/test.conf")"
+	case " $ARCHES " in
+	*" $arch "*) ;;
+	*)
+		skip=$((skip + 1))
+		printf 'SKIP %-24s not for %s\n' "$name" "$arch"
+		continue
+		;;
+	esac
 	start=$(date +%s%N)
 	if boot_test "$dir" "$log" &&
 	    why=$(check_expect "$dir/expect" "$log") &&
@@ -135,5 +152,5 @@ for dir in "$@"; do
 	fi
 	[ "$keep" = 1 ] || true
 done
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

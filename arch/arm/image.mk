@@ -1,0 +1,15 @@
+# aarch64 images: the ELF for QEMU virt -kernel, and a raw Image that
+# carries the arm64 Linux image header (U-Boot booti, Raspberry Pi
+# firmware, QEMU -kernel).
+IMAGE_EXTRA := $(BUILD)/$(APP_NAME).img
+RUN_DEPS :=
+
+$(IMAGE): $(ARCH_ENTRY_OBJS)
+
+$(BUILD)/$(APP_NAME).img: $(IMAGE)
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(ISO):
+	@echo "ISO images are for x86_64; ARCH=aarch64 makes $(BUILD)/$(APP_NAME).img" >&2
+	@false
