@@ -3,6 +3,8 @@
 #   make run  [APP=hello] [QEMU_BOOT=iso|kernel|uefi] [QEMU_ARGS=...]
 #   make test
 #   make iso | image | bench | clean
+#   make ARCH=aarch64 BOARD=rpi3 image     (+ SD card layout in build/aarch64/rpi3/)
+#   make ARCH=aarch64 BOARD=rpi3 ADAPTER=jlink|ftdi|cmsis-dap flash
 #
 # ARCH selects the target: x86_64 (default) or aarch64. APP is a directory
 # under apps/ or a path to your own application directory (a main.c and
@@ -69,11 +71,12 @@ IMAGE := $(BUILD)/$(APP_NAME).elf
 ISO := $(BUILD)/$(APP_NAME).iso
 
 include arch/$(ARCHDIR)/image.mk
+include images/board.mk
 
 .PHONY: all image iso run test unit qemu-tests bench deps newlib clean distclean
 .DEFAULT_GOAL := all
 all: image
-image: $(IMAGE) $(IMAGE_EXTRA)
+image: $(IMAGE) $(IMAGE_EXTRA) $(if $(BOARD),sdcard)
 iso: $(ISO)
 
 deps:

@@ -41,6 +41,12 @@ done
 suite "host unit tests (ASan, UBSan)" tests/unit/run.sh build/host/unit
 suite "hypercall conformance on hypercall-posix (ASan, UBSan)" \
 	tests/hypercall/run-posix.sh build/host/hypercall
+case " $arches " in
+*" aarch64 "*)
+	suite "OpenOCD configurations" tests/openocd/run.sh
+	suite "board images (SD card, flash.sh)" tests/images/run.sh
+	;;
+esac
 for arch in $arches; do
 	if [ "$arch" = aarch64 ]; then
 		for gic in 3 2; do
