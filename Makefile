@@ -159,8 +159,10 @@ test:
 	$(Q)tools/deps.sh $(TEST_ARCHES)
 	$(Q)TEST_ARCHES="$(TEST_ARCHES)" tests/all.sh
 
-bench: deps
-	$(Q)bench/boot/run.sh $(ARCH)
+BENCH_ARCHES ?= x86_64 aarch64
+bench:
+	$(Q)tools/deps.sh $(BENCH_ARCHES)
+	$(Q)bench/boot/run.sh $(BENCH_ARCHES)
 	$(Q)bench/hypercall/run.sh $(ARCH)
 
 clean:

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""bench/boot: boot-time figures for an image, against a baseline in the
-same run.
+"""bench/boot: boot-time figures for hello on each arch, against a baseline
+in the same run.
 
   - QEMU start to the application's first line (hello, -kernel) divided by
     QEMU start to exit of a kernel that exits at its first instruction
@@ -13,17 +13,31 @@ same run.
 import os, re, select, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, "build", "x86_64")
-QEMU = ["qemu-system-x86_64", "-M", "pc", "-display", "none", "-serial", "stdio",
-        "-monitor", "none", "-no-reboot",
-        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 RUNS = int(os.environ.get("RUNS", "10"))
+COMMON = ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
+ARCHES = {
+    # qemu command, kernel to boot, exit status meaning "exited with 0"
+    "x86_64": dict(
+        qemu=["qemu-system-x86_64", "-M", "pc"] + COMMON +
+             ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+        hello="hello.elf32", ok=1, append=[],
+        cc=["gcc", "-m32"], ld=["ld", "-m", "elf_i386", "-Ttext", "0x100000"],
+        strip="strip"),
+    "aarch64": dict(
+        qemu=["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a72"] +
+             COMMON + ["-semihosting-config", "enable=on,target=native"],
+        hello="hello.elf", ok=0, append=["-append", "semihosting"],
+        cc=["aarch64-linux-gnu-gcc"],
+        ld=["aarch64-linux-gnu-ld", "-Ttext", "0x40200000"],
+        strip="aarch64-linux-gnu-strip"),
+}
 
 
-def boot(kernel, mem=128, marker=None, timeout=30):
+def boot(a, kernel, mem=128, marker=None, timeout=30, append=True):
     """Boot; return (seconds until marker or exit, output, exit status)."""
     t0 = time.monotonic()
-    p = subprocess.Popen(QEMU + ["-m", str(mem), "-kernel", kernel],
+    p = subprocess.Popen(a["qemu"] + ["-m", str(mem), "-kernel", kernel] +
+                         (a["append"] if append else []),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, seen = b"", None
     while True:
@@ -43,28 +57,30 @@ def boot(kernel, mem=128, marker=None, timeout=30):
     return (seen if marker else elapsed), out.decode(errors="replace"), status
 
 
-def build_trivial():
-    obj = os.path.join(BUILD, "bench-trivial.o")
-    elf = os.path.join(BUILD, "bench-trivial.elf32")
-    subprocess.check_call(["gcc", "-m32", "-c", os.path.join(ROOT, "bench/boot/trivial.S"),
-                           "-o", obj])
-    subprocess.check_call(["ld", "-m", "elf_i386", "-Ttext", "0x100000", "-e", "_start",
-                           "-o", elf, obj])
+def build_trivial(arch, a, build):
+    obj = os.path.join(build, "bench-trivial.o")
+    elf = os.path.join(build, "bench-trivial.elf")
+    subprocess.check_call(a["cc"] + ["-c", os.path.join(ROOT, "bench/boot/trivial-%s.S" % arch),
+                                     "-o", obj])
+    subprocess.check_call(a["ld"] + ["-e", "_start", "-o", elf, obj])
     return elf
 
 
-def main():
-    subprocess.check_call(["make", "-s", "-C", ROOT, "APP=hello", "image"])
-    hello = os.path.join(BUILD, "hello.elf32")
-    trivial = build_trivial()
+def bench(arch):
+    a = ARCHES[arch]
+    build = os.path.join(ROOT, "build", arch)
+    subprocess.check_call(["make", "-s", "-C", ROOT, "ARCH=" + arch, "APP=hello", "image"])
+    hello = os.path.join(build, a["hello"])
+    trivial = build_trivial(arch, a, build)
     t_hello, t_triv, to_main = [], [], []
+    print("== %s" % arch)
     for _ in range(RUNS):
-        s, _, st = boot(trivial)
-        if st != 1:
+        s, _, st = boot(a, trivial, append=False)
+        if st != a["ok"]:
             sys.exit("bench/boot: trivial kernel exited with %d" % st)
         t_triv.append(s)
-        s, out, st = boot(hello, marker="Hello, world!")
-        if s is None or st != 1:
+        s, out, st = boot(a, hello, marker="Hello, world!")
+        if s is None or st != a["ok"]:
             sys.exit("bench/boot: hello did not boot (status %d):\n%s" % (st, out))
         t_hello.append(s)
         m = re.search(r"(\d+) us from first instruction to main", out)
@@ -77,18 +93,23 @@ def main():
     if to_main:
         print("boot: first instruction to main()          %7.3f ms (median; target < 5)"
               % (statistics.median(to_main) / 1e3))
-    stripped = os.path.join(BUILD, "hello.stripped")
-    subprocess.check_call(["strip", "-o", stripped, os.path.join(BUILD, "hello.elf")])
+    stripped = os.path.join(build, "hello.stripped")
+    subprocess.check_call([a["strip"], "-o", stripped, os.path.join(build, "hello.elf")])
     size = os.path.getsize(stripped)
     print("boot: stripped image size of hello         %7.1f KiB (target <= 256)" % (size / 1024))
     smallest = None
     for mem in range(16, 0, -1):
-        _, out, st = boot(hello, mem=mem, marker="Hello, world!", timeout=20)
-        if st == 1 and "Hello, world!" in out:
+        _, out, st = boot(a, hello, mem=mem, marker="Hello, world!", timeout=20)
+        if st == a["ok"] and "Hello, world!" in out:
             smallest = mem
         else:
             break
     print("boot: smallest -m that boots hello         %7s MiB (target <= 8)" % smallest)
+
+
+def main():
+    for arch in (sys.argv[1:] or ["x86_64", "aarch64"]):
+        bench(arch)
 
 
 if __name__ == "__main__":
