@@ -1,8 +1,8 @@
 /*
  * Interrupt dispatch.
  *
- * The arch's trap handler masks and acknowledges a device line, then
- * calls intr_raise(irq) with interrupts disabled. intr_raise only marks
+ * The arch's trap handler masks (if level-triggered) and acknowledges a
+ * device line, then calls intr_raise(irq) with interrupts disabled. intr_raise only marks
  * the line pending, counts it and wakes the line's thread ("irqN"). That
  * thread runs every handler of the line in thread context, then unmasks
  * the line and waits for the next raise. Handlers of a shared line all
@@ -11,7 +11,9 @@
  * Invariants:
  *  - il_pending is set only by intr_raise (interrupt context) and cleared
  *    only by the line thread with interrupts disabled.
- *  - A line is masked from its raise until its handlers have run.
+ *  - A level-triggered line is masked from its raise until its handlers
+ *    have run. An edge line may be raised again meanwhile: il_pending
+ *    is then set again and the thread runs the handlers once more.
  *  - il_handlers[0..il_nhandlers) only grows, and only from thread
  *    context; the line thread reads il_nhandlers afresh on each step.
  */

@@ -2,8 +2,8 @@
  * ACPI table discovery: the RSDP (from the boot loader, else the BIOS
  * areas), the RSDT or XSDT, and from them the MADT (local APIC address,
  * I/O APICs, ISA interrupt source overrides) and the FADT and DSDT (for
- * power-off and the RTC century). Every table's checksum is verified; a
- * bad one is reported and ignored.
+ * power-off, the RTC century and the PM timer). Every table's checksum
+ * is verified; a bad one is reported and ignored.
  *
  * acpi_find_rsdp() runs before mmu_init() because the BIOS data area
  * lives in page 0, which the final page tables leave unmapped.
@@ -69,12 +69,16 @@ rsdp_valid(uintptr_t pa)
 	    r->rp_length < 4096 && acpi_sum(r, r->rp_length) == 0);
 }
 
+/* The signature is compared as one 64-bit word: 8K probes of the ROM. */
 static uintptr_t
 rsdp_scan(uintptr_t start, uintptr_t end)
 {
+	uint64_t sig;
+
+	__builtin_memcpy(&sig, "RSD PTR ", 8);
 	for (uintptr_t pa = start; pa + sizeof(struct acpi_rsdp) <= end;
 	    pa += 16)
-		if (rsdp_valid(pa))
+		if (*(const uint64_t *)pa == sig && rsdp_valid(pa))
 			return pa;
 	return 0;
 }
@@ -243,6 +247,32 @@ madt_parse(uintptr_t madt)
 	acpi_info.ac_have_madt = true;
 }
 
+/*
+ * The PM timer: X_PM_TMR_BLK if it names an I/O port (ACPI 2.0+), else
+ * PM_TMR_BLK when PM_TMR_LEN says the block exists. Memory-mapped PM
+ * timers are not used.
+ */
+static void
+fadt_pmtimer(const uint8_t *f, uint32_t len)
+{
+	struct acpi_gas gas;
+	uint32_t port = 0, flags = 0;
+
+	if (len >= FADT_X_PM_TMR_BLK + sizeof(gas)) {
+		__builtin_memcpy(&gas, f + FADT_X_PM_TMR_BLK, sizeof(gas));
+		if (gas.ag_space == ACPI_GAS_IO && gas.ag_addr <= 0xfffc)
+			port = (uint32_t)gas.ag_addr;
+	}
+	if (port == 0 && len > FADT_PM_TMR_LEN && f[FADT_PM_TMR_LEN] == 4)
+		__builtin_memcpy(&port, f + FADT_PM_TMR_BLK, 4);
+	if (port == 0 || port > 0xfffc)
+		return;
+	if (len >= FADT_FLAGS + 4)
+		__builtin_memcpy(&flags, f + FADT_FLAGS, 4);
+	acpi_info.ac_pmtmr_port = (uint16_t)port;
+	acpi_info.ac_pmtmr_bits = (flags & FADT_TMR_VAL_EXT) ? 32 : 24;
+}
+
 static void
 fadt_parse(uintptr_t fadt)
 {
@@ -254,6 +284,7 @@ fadt_parse(uintptr_t fadt)
 	acpi_info.ac_fadt = fadt;
 	if (h->ah_length > FADT_CENTURY)
 		acpi_info.ac_century = f[FADT_CENTURY];
+	fadt_pmtimer(f, h->ah_length);
 	if (h->ah_length >= FADT_X_DSDT + 8)
 		__builtin_memcpy(&dsdt, f + FADT_X_DSDT, 8);
 	if (dsdt == 0) {
@@ -271,7 +302,7 @@ acpi_init(void)
 	for (int irq = 0; irq < ACPI_ISA_IRQS; irq++)
 		acpi_info.ac_isa[irq].ar_gsi = (uint32_t)irq;
 	if (rsdp_addr == 0) {
-		cons_printf("acpi: no RSDP found\n");
+		cons_logf("acpi: no RSDP found\n");
 		return;
 	}
 	if (!acpi_find_root()) {
@@ -282,7 +313,7 @@ acpi_init(void)
 		madt_parse(t);
 	if ((t = acpi_find_table("FACP")) != 0)
 		fadt_parse(t);
-	cons_printf("acpi: RSDP at 0x%lx, %s; MADT %s, %d I/O APIC(s); "
+	cons_logf("acpi: RSDP at 0x%lx, %s; MADT %s, %d I/O APIC(s); "
 	    "FADT %s\n", rsdp_addr, root_is_xsdt ? "XSDT" : "RSDT",
 	    acpi_info.ac_have_madt ? "found" : "missing",
 	    acpi_info.ac_nioapic, acpi_info.ac_fadt ? "found" : "missing");

@@ -50,7 +50,7 @@ console_screen_init(const struct bootinfo *bi, bool mb1)
 			return;
 		}
 		screen_on = true;
-		cons_printf("console: framebuffer %ux%u, %u bpp at 0x%llx\n",
+		cons_logf("console: framebuffer %ux%u, %u bpp at 0x%llx\n",
 		    fb->fb_width, fb->fb_height, fb->fb_bpp,
 		    (unsigned long long)fb->fb_addr);
 	} else if (fb->fb_type == BOOTINFO_FB_EGATEXT ||

@@ -56,7 +56,7 @@ cpu_init(void)
 	write_cr0(read_cr0() | CR0_WP);
 	if (x86_cpu.xc_pat)
 		wrmsr(MSR_PAT, PAT_VALUE);
-	cons_printf("cpu: %s%s%s%s\n", x86_cpu.xc_vendor,
+	cons_logf("cpu: %s%s%s%s\n", x86_cpu.xc_vendor,
 	    x86_cpu.xc_nx ? " nx" : " (no NX: data pages stay executable)",
 	    x86_cpu.xc_invtsc ? " invariant-tsc" : "",
 	    x86_cpu.xc_hypervisor ? " hypervisor" : "");

@@ -51,7 +51,7 @@ ioapic_add(uint8_t id, uint32_t paddr, uint32_t gsi_base)
 		ioapic_write(io, IOAPIC_REG_RTE(pin), RTE_MASKED);
 		ioapic_write(io, IOAPIC_REG_RTE(pin) + 1, 0);
 	}
-	cons_printf("ioapic: id %u at 0x%x, GSI %u-%u\n", id, paddr,
+	cons_logf("ioapic: id %u at 0x%x, GSI %u-%u\n", id, paddr,
 	    gsi_base, gsi_base + io->io_inputs - 1);
 	return 0;
 }

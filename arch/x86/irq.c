@@ -10,7 +10,13 @@
  *
  * A device interrupt masks its line, acknowledges the controller and
  * calls intr_raise(line); the line's thread unmasks it when done. The
- * timer only acknowledges (its job was to end the hlt).
+ * exception is an edge-triggered I/O APIC line: the I/O APIC ignores an
+ * edge that arrives while its pin is masked (82093AA datasheet), and a
+ * device that then keeps its line high (a UART with bytes left) would
+ * never interrupt again. Such a line stays unmasked; an edge during the
+ * handlers' run just raises the line again, and intr.c runs them once
+ * more. (The 8259 latches edges in its IRR even while masked.) The timer
+ * only acknowledges (its job was to end the hlt).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +36,7 @@ static bool use_apic;
 
 struct line_route {
 	bool lr_valid;
+	bool lr_edge;
 	uint32_t lr_gsi;
 };
 static struct line_route routes[PLAT_NIRQ];
@@ -70,6 +77,7 @@ irq_route_line(int irq, uint32_t dest)
 	if (ioapic_route(gsi, VEC_IOAPIC_BASE + irq, low, level, dest) != 0)
 		return;		/* no I/O APIC input for this line */
 	routes[irq].lr_valid = true;
+	routes[irq].lr_edge = !level;
 	routes[irq].lr_gsi = gsi;
 }
 
@@ -130,7 +138,8 @@ plat_intr_unmask(int irq)
 static void
 irq_device(int irq)
 {
-	plat_intr_mask(irq);
+	if (!use_apic || !routes[irq].lr_edge)
+		plat_intr_mask(irq);
 	if (use_apic)
 		lapic_eoi();
 	else

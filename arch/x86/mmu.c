@@ -132,18 +132,22 @@ is_stack_guard(uint64_t pa)
 	return false;
 }
 
-/* Leaf flags of the 4 KiB page at pa (in a 4 KiB-mapped region). */
+/*
+ * Leaf flags of the 4 KiB page at pa (in a 4 KiB-mapped region). The
+ * arch stacks are static (stacks.c), so their guard pages lie in the
+ * kernel's data and bss: only pages there need the guard check.
+ */
 static uint64_t
 page_flags(uint64_t pa)
 {
-	if (pa < PAGE_SIZE || is_stack_guard(pa))
+	if (pa < PAGE_SIZE)
 		return 0;
 	if (pa >= (uintptr_t)_text_start && pa < (uintptr_t)_text_end)
 		return PTE_P;
 	if (pa >= (uintptr_t)_text_end && pa < (uintptr_t)_rodata_end)
 		return PTE_P | pte_nx;
 	if (pa >= (uintptr_t)_data_start && pa < (uintptr_t)_kernel_end)
-		return PTE_P | PTE_RW | pte_nx;
+		return is_stack_guard(pa) ? 0 : PTE_P | PTE_RW | pte_nx;
 	return PTE_P | PTE_RW | pte_nx | cache_attr(pa, PAGE_SIZE);
 }
 
@@ -258,7 +262,7 @@ mmu_init(struct bootinfo *bi)
 	    x86_cpu.xc_pat ? PTE_CACHE_WC : PTE_CACHE_UC) != 0)
 		cons_printf("mmu: cannot map the framebuffer\n");
 	write_cr3((uintptr_t)pml4);
-	cons_printf("mmu: identity map up to 0x%llx, %u of %u boot "
+	cons_logf("mmu: identity map up to 0x%llx, %u of %u boot "
 	    "page-table pages used\n", (unsigned long long)mapped_top,
 	    pt_pool_used, PT_POOL_PAGES);
 }

@@ -1,49 +1,54 @@
 /*
- * 8254 PIT: channel 2 (gated through port 0x61, speaker off) measures the
- * TSC rate at boot; channel 0 in mode 0 is the one-shot timer when there
- * is no local APIC (PIC fallback). Waits on the hardware are bounded.
+ * 8254 PIT. Channel 2 (gated through port 0x61, speaker off) runs free in
+ * mode 2 with the full 65536 count, as a 16-bit reference counter for the
+ * TSC calibration (refclk.c); nothing else uses channel 2. Channel 0 in
+ * mode 0 is the one-shot timer when there is no local APIC (PIC
+ * fallback).
  */
 #include <stdint.h>
 
-#include <bmk/cons.h>
 #include <x86/arch.h>
 #include <x86/cpu.h>
 #include <x86/pit8254.h>
 
 #define PIT_MAX_COUNT 0xffff
-#define PIT_SPIN_LIMIT 50000000UL
 #define NS_PER_SEC 1000000000ULL
 
 /*
- * Run channel 2 for ms milliseconds (<= 50) and return the TSC ticks that
- * passed, or 0 if the channel never reached its terminal count.
+ * Start channel 2 counting down from 65536, wrapping forever (mode 2
+ * reloads at the terminal count; loading 0 means 65536).
  */
-uint64_t
-pit_measure_tsc(unsigned ms)
+void
+pit_freerun_start(void)
 {
-	uint32_t count = (uint32_t)((uint64_t)PIT_HZ * ms / 1000);
 	uint8_t ctl = inb(PORT_SPEAKER);
-	uint64_t t0, t1;
-	unsigned long spins;
 
-	if (count > PIT_MAX_COUNT)
-		count = PIT_MAX_COUNT;
-	outb(PORT_SPEAKER, (ctl & ~(SPK_DATA | SPK_GATE2)));	/* gate low */
-	outb(PIT_CMD, PIT_SEL_CH2 | PIT_RW_LOHI | PIT_MODE0);
-	outb(PIT_CH2, count & 0xff);
-	outb(PIT_CH2, count >> 8);
-	outb(PORT_SPEAKER, (ctl & ~SPK_DATA) | SPK_GATE2);	/* start */
-	t0 = rdtsc();
-	for (spins = 0; spins < PIT_SPIN_LIMIT; spins++)
-		if (inb(PORT_SPEAKER) & SPK_OUT2)
-			break;
-	t1 = rdtsc();
-	outb(PORT_SPEAKER, ctl & ~(SPK_DATA | SPK_GATE2));
-	if (spins == PIT_SPIN_LIMIT) {
-		cons_printf("pit: channel 2 did not reach terminal count\n");
-		return 0;
-	}
-	return t1 - t0;
+	outb(PORT_SPEAKER, ctl & ~(SPK_DATA | SPK_GATE2));	/* gate low */
+	outb(PIT_CMD, PIT_SEL_CH2 | PIT_RW_LOHI | PIT_MODE2);
+	outb(PIT_CH2, 0);
+	outb(PIT_CH2, 0);
+	outb(PORT_SPEAKER, (ctl & ~SPK_DATA) | SPK_GATE2);	/* count */
+}
+
+/*
+ * Latch channel 2; *tsc is the TSC halfway through the latch command and
+ * *width the TSC ticks that command took (the uncertainty of *tsc).
+ * Returns ticks counted since the start, modulo 2^16 (counting up).
+ */
+uint32_t
+pit_freerun_read(uint64_t *tsc, uint64_t *width)
+{
+	uint64_t a, b;
+	uint32_t lo, hi;
+
+	a = rdtsc();
+	outb(PIT_CMD, PIT_SEL_CH2 | PIT_LATCH);
+	b = rdtsc();
+	lo = inb(PIT_CH2);
+	hi = inb(PIT_CH2);
+	*tsc = a + (b - a) / 2;
+	*width = b - a;
+	return (0x10000 - (hi << 8 | lo)) & 0xffff;
 }
 
 /* Channel 0, mode 0: IRQ 0 rises once after ns (clamped to ~55 ms). */

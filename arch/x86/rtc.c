@@ -3,6 +3,12 @@
  * hour), convert to Unix time and keep the offset from the monotonic
  * clock. The century comes from the register the FADT names, else
  * years 70-99 are 19xx and 00-69 are 20xx.
+ *
+ * rtc_read() may run before the TSC rate is known (during its
+ * calibration window); rtc_init() then computes the offset. The RTC
+ * counts whole seconds, so the time between the two does not matter.
+ * Waits for the end of an update are bounded in TSC ticks (UIP lasts at
+ * most 2 ms; the bound is 3 ms at 5 GHz, longer at slower rates).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +19,7 @@
 #include <x86/cmos.h>
 #include <x86/cpu.h>
 
-#define UIP_SPIN_LIMIT 1000000
+#define UIP_MAX_TSC 15000000ULL
 #define READ_ATTEMPTS 5
 #define NS_PER_SEC 1000000000LL
 
@@ -22,6 +28,8 @@ struct rtc_time {
 };
 
 static int64_t epoch_offset_ns;
+static struct rtc_time rtc_now;	/* rtc_read's result, if rtc_valid_read */
+static bool rtc_valid_read;
 
 static uint8_t
 cmos_read(uint8_t reg)
@@ -33,9 +41,12 @@ cmos_read(uint8_t reg)
 static bool
 rtc_wait_update(void)
 {
-	for (unsigned i = 0; i < UIP_SPIN_LIMIT; i++)
+	uint64_t start = rdtsc();
+
+	do {
 		if (!(cmos_read(RTC_STATUS_A) & RTC_A_UIP))
 			return true;
+	} while (rdtsc() - start < UIP_MAX_TSC);
 	return false;
 }
 
@@ -118,7 +129,7 @@ rtc_valid(const struct rtc_time *t)
 }
 
 void
-rtc_init(void)
+rtc_read(void)
 {
 	struct rtc_time a, b;
 	int tries;
@@ -141,10 +152,22 @@ rtc_init(void)
 		    "at 1970\n");
 		return;
 	}
-	epoch_offset_ns = unix_time(&b) * NS_PER_SEC -
+	rtc_now = b;
+	rtc_valid_read = true;
+}
+
+/* After tsc_init: the monotonic clock runs. */
+void
+rtc_init(void)
+{
+	const struct rtc_time *t = &rtc_now;
+
+	if (!rtc_valid_read)
+		return;
+	epoch_offset_ns = unix_time(t) * NS_PER_SEC -
 	    (int64_t)plat_clock_monotonic();
-	cons_printf("rtc: %04u-%02u-%02u %02u:%02u:%02u UTC\n", b.year, b.mon,
-	    b.day, b.hour, b.min, b.sec);
+	cons_logf("rtc: %04u-%02u-%02u %02u:%02u:%02u UTC\n", t->year,
+	    t->mon, t->day, t->hour, t->min, t->sec);
 }
 
 int64_t

@@ -2,7 +2,8 @@
  * The one-shot event timer behind plat_block_until: the local APIC timer
  * when the I/O APIC path is in use, else PIT channel 0 through the PIC.
  * No periodic tick: the timer is armed only while the CPU waits for a
- * deadline, and its interrupt does nothing but end the hlt.
+ * deadline, and its interrupt does nothing but end the hlt. The idle
+ * path also gives tsc.c its chance to refine the clock rate.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,7 +25,7 @@ timer_init(void)
 	}
 	pit_stop();
 	pic_unmask(PIT_ISA_IRQ);
-	cons_printf("timer: PIT channel 0 one-shot (no local APIC)\n");
+	cons_logf("timer: PIT channel 0 one-shot (no local APIC)\n");
 }
 
 void
@@ -60,6 +61,7 @@ plat_block_until(uint64_t deadline_ns)
 {
 	uint64_t now;
 
+	tsc_refine_poll();
 	if (deadline_ns == UINT64_MAX) {
 		timer_stop();
 	} else {

@@ -4,13 +4,21 @@
  *
  *	COM1			so that everything after can report
  *	GDT/TSS, IDT		so that faults are reported, not triple faults
- *	CPU features		NX, WP, PAT
- *	boot information	multiboot_parse; screens; RAM check; reserve
+ *	boot information	multiboot_parse (it also applies "quiet")
+ *	banner, CPU features	NX, WP, PAT
+ *	screens; RAM check; reserve
  *	RSDP search		needs page 0 (BIOS data area), so before MMU
  *	MMU			final page tables
- *	ACPI, IRQ controllers	LAPIC + I/O APIC, or the 8259 fallback
- *	TSC, RTC, timer
+ *	ACPI			tables; the PM timer port for the TSC
+ *	TSC calibration start	then, while the reference counter runs,
+ *				the IRQ controllers (LAPIC + I/O APIC, or
+ *				the 8259 fallback) and the CMOS clock read
+ *	TSC, RTC, timer		the LAPIC timer is measured against the
+ *				TSC from lapic_init to timer_init
  *	bmk_start(&bootinfo)	never returns
+ *
+ * Informational messages use cons_logf, which "quiet" silences; so
+ * nothing but errors is printed before the boot information is parsed.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -68,7 +76,7 @@ check_ram(const struct bootinfo *bi)
 		plat_halt("boot: rumpmetal needs at least 4 MiB of RAM; "
 		    "halted");
 	}
-	cons_printf("boot: %llu MiB usable RAM in %d ranges\n",
+	cons_logf("boot: %llu MiB usable RAM in %d ranges\n",
 	    (unsigned long long)(total >> 20), bi->bi_nmem);
 }
 
@@ -88,10 +96,10 @@ arch_x86_main(uint32_t magic, uint32_t info)
 	serial_init();
 	gdt_init();
 	idt_init();
-	cons_printf("rumpmetal: x86_64, started by %s\n",
+	boot_info_load(magic, info);
+	cons_logf("rumpmetal: x86_64, started by %s\n",
 	    loader_protocol(magic));
 	cpu_init();
-	boot_info_load(magic, info);
 	console_screen_init(&bootinfo, magic == MB1_BOOT_MAGIC);
 	check_ram(&bootinfo);
 	reserve_ranges(&bootinfo);
@@ -99,7 +107,9 @@ arch_x86_main(uint32_t magic, uint32_t info)
 	mmu_init(&bootinfo);
 	console_screen_init(&bootinfo, magic == MB1_BOOT_MAGIC);
 	acpi_init();
+	tsc_init_begin();
 	irq_init();
+	rtc_read();
 	tsc_init();
 	rtc_init();
 	timer_init();

@@ -3,11 +3,14 @@
  * the board. Implemented once per arch under arch/<isa>/; nothing above
  * this line knows which arch it runs on.
  *
- * Interrupt model: the arch's trap handler for a device line masks the
- * line, acknowledges the controller and calls intr_raise(irq) (see
- * bmk/intr.h) with interrupts disabled. The interrupt thread of that line
- * runs the driver handlers later in thread context and then calls
- * plat_intr_unmask(irq).
+ * Interrupt model: the arch's trap handler for a device line masks a
+ * level-triggered line, acknowledges the controller and calls
+ * intr_raise(irq) (see bmk/intr.h) with interrupts disabled. The
+ * interrupt thread of that line runs the driver handlers later in thread
+ * context and then calls plat_intr_unmask(irq). An edge-triggered line
+ * may stay unmasked: some controllers (the I/O APIC) drop an edge that
+ * arrives while the pin is masked, and a new edge during handling only
+ * raises the line again, which intr_raise absorbs.
  */
 #ifndef BMK_PLATFORM_H
 #define BMK_PLATFORM_H

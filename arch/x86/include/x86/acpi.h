@@ -1,6 +1,7 @@
 /*
  * ACPI table layouts used here (ACPI 6.x spec, ch. 5.2): RSDP, the common
- * header, MADT entries and the FADT fields for power-off and the RTC.
+ * header, MADT entries and the FADT fields for power-off, the RTC and
+ * the PM timer.
  */
 #ifndef X86_ACPI_H
 #define X86_ACPI_H
@@ -90,8 +91,25 @@ _Static_assert(sizeof(struct madt_lapic_addr) == 12, "MADT LAPIC override");
 #define FADT_ACPI_ENABLE	52	/* u8 */
 #define FADT_PM1A_CNT		64	/* u32 port */
 #define FADT_PM1B_CNT		68	/* u32 port */
+#define FADT_PM_TMR_BLK		76	/* u32 port */
+#define FADT_PM_TMR_LEN		91	/* u8, 4 if there is a PM timer */
 #define FADT_CENTURY		108	/* u8 CMOS index */
+#define FADT_FLAGS		112	/* u32 */
+#define  FADT_TMR_VAL_EXT	(1u << 8)	/* PM timer is 32 bits wide */
 #define FADT_X_DSDT		140	/* u64, ACPI 2.0+ */
+#define FADT_X_PM_TMR_BLK	208	/* generic address, ACPI 2.0+ */
+
+/* Generic address structure (GAS). */
+struct acpi_gas {
+	uint8_t ag_space;		/* ACPI_GAS_IO, ... */
+	uint8_t ag_bit_width;
+	uint8_t ag_bit_offset;
+	uint8_t ag_access_size;
+	uint64_t ag_addr;
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_gas) == 12, "ACPI generic address");
+#define ACPI_GAS_IO		1
+#define PM_TMR_HZ		3579545
 #define PM1_SCI_EN		0x0001
 #define PM1_SLP_TYP_SHIFT	10
 #define PM1_SLP_EN		0x2000

@@ -93,6 +93,8 @@ struct acpi_info {
 	uintptr_t ac_fadt;	/* validated FADT, or 0 */
 	uintptr_t ac_dsdt;	/* validated DSDT, or 0 */
 	uint8_t ac_century;	/* CMOS century register index, or 0 */
+	uint16_t ac_pmtmr_port;	/* ACPI PM timer I/O port, or 0 */
+	uint8_t ac_pmtmr_bits;	/* its width: 24 or 32 */
 };
 extern struct acpi_info acpi_info;
 void acpi_find_rsdp(const struct bootinfo *bi);	/* before mmu_init */
@@ -125,17 +127,36 @@ int ioapic_route(uint32_t gsi, uint8_t vector, bool active_low, bool level,
 void ioapic_set_masked(uint32_t gsi, bool masked);
 
 /* pit.c: 8254 timer. */
-uint64_t pit_measure_tsc(unsigned ms);
+void pit_freerun_start(void);
+uint32_t pit_freerun_read(uint64_t *tsc, uint64_t *width);
 void pit_oneshot_arm(uint64_t ns);
 void pit_stop(void);
 
+/* refclk.c: free-running reference counter for the TSC calibration. */
+struct refclk_sample {
+	uint64_t rs_tsc;	/* TSC when the count was read */
+	uint64_t rs_width;	/* TSC ticks the read took */
+	uint32_t rs_count;	/* counter value, modulo the period */
+};
+bool refclk_init(void);	/* false: no counter that counts */
+const char *refclk_name(void);
+uint64_t refclk_hz(void);
+uint64_t refclk_period(void);
+void refclk_sample(struct refclk_sample *s);
+uint64_t refclk_delta(const struct refclk_sample *a,
+    const struct refclk_sample *b);
+bool refclk_wait(const struct refclk_sample *s, uint64_t ticks);
+
 /* tsc.c, rtc.c, timer.c; entry.S stores the TSC at the first instruction. */
 extern uint64_t x86_boot_tsc;
-void tsc_init(void);
-uint64_t tsc_to_ns(uint64_t ticks);
+void tsc_init_begin(void);	/* first calibration sample */
+void tsc_init(void);		/* rate known from here on */
+void tsc_refine_poll(void);	/* idle path, interrupts disabled */
 uint64_t tsc_freq_hz(void);
+uint64_t tsc_ns_to_ticks(uint64_t ns);
 void tsc_delay_us(uint64_t us);
-void rtc_init(void);
+void rtc_read(void);		/* before the TSC rate is known */
+void rtc_init(void);		/* after tsc_init */
 void timer_init(void);
 void timer_interrupt(void);
 
