@@ -163,5 +163,6 @@ plat_halt(const char *msg)
 		console_puts_raw(msg);
 		console_puts_raw("\n");
 	}
+	console_puts_raw("*** system halted\n");
 	cpu_halt_forever();
 }

@@ -20,7 +20,10 @@
 
 struct bootinfo;
 
-/* Stop the CPU for good, after printing msg (may be NULL). */
+/*
+ * Stop the CPU for good, after printing msg (may be NULL) and then the
+ * line "*** system halted", which test runners look for.
+ */
 __attribute__((noreturn)) void plat_halt(const char *msg);
 
 /*
