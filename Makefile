@@ -154,7 +154,7 @@ qemu-tests: deps
 	$(Q)ARCH=$(ARCH) tests/qemu/run.sh tests/qemu/*/
 
 # Everything, on every arch (TEST_ARCHES="x86_64 aarch64" by default).
-TEST_ARCHES ?= x86_64
+TEST_ARCHES ?= x86_64 aarch64
 test:
 	$(Q)tools/deps.sh $(TEST_ARCHES)
 	$(Q)TEST_ARCHES="$(TEST_ARCHES)" tests/all.sh

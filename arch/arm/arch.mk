@@ -7,10 +7,14 @@ AR := $(CROSS)ar
 NM := $(CROSS)nm
 OBJCOPY := $(CROSS)objcopy
 STRIP := $(CROSS)strip
-# Kernel code never touches FP/SIMD registers (exception entry saves only
-# general registers). The app and newlib may use them.
-ARCH_KERNEL_CFLAGS := -mgeneral-regs-only -mcmodel=small
-ARCH_LIBC_CFLAGS := -mcmodel=small
+# Kernel code uses no FP/SIMD registers; exception entry saves them anyway
+# (q0-q31, FPSR, FPCR), since anything it calls from newlib may. Early
+# boot runs with the MMU off, where memory is Device and an unaligned
+# access faults: hence -mstrict-align. Atomics are inline: libgcc's
+# outline ones need getauxval(), which only Linux has.
+ARCH_KERNEL_CFLAGS := -mgeneral-regs-only -mcmodel=small -mstrict-align \
+	-mno-outline-atomics
+ARCH_LIBC_CFLAGS := -mcmodel=small -mno-outline-atomics
 ARCH_ENTRY_SRCS := boot/aarch64/entry.S
 ARCH_SRCS := $(filter-out $(ARCH_ENTRY_SRCS),$(wildcard arch/arm/*.c arch/arm/*.S boot/aarch64/*.c boot/aarch64/*.S))
 ARCH_ENTRY_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(ARCH_ENTRY_SRCS))

@@ -17,7 +17,8 @@
 #     EXIT=halt       the guest must print "*** system halted" and stay
 #                     halted (no reboot, no exit)
 #   expect     lines that must appear in the serial output, in this order
-#              (each a fixed substring of one line)
+#              (each a fixed substring of one line); expect.<arch>, if
+#              present, replaces it on that arch
 #   reject     optional: substrings that must not appear anywhere
 # Usage: tests/qemu/run.sh [-k] TESTDIR...   (-k keeps the logs)
 # Prints one line per test and then "N passed, N failed, N skipped".
@@ -38,6 +39,15 @@ check_expect() {
 	BEGIN { n = 0; while ((getline line < want) > 0) if (line != "") w[n++] = line; i = 0 }
 	i < n && index($0, w[i]) > 0 { i++ }
 	END { if (i < n) { print "missing: " w[i]; exit 1 } }' "$2"
+}
+
+# $1/$2.$arch if it exists, else $1/$2.
+arch_file() {
+	if [ -f "$1/$2.$arch" ]; then
+		echo "$1/$2.$arch"
+	else
+		echo "$1/$2"
+	fi
 }
 
 check_reject() {
@@ -141,7 +151,7 @@ for dir in "$@"; do
 	esac
 	start=$(date +%s%N)
 	if boot_test "$dir" "$log" &&
-	    why=$(check_expect "$dir/expect" "$log") &&
+	    why=$(check_expect "$(arch_file "$dir" expect)" "$log") &&
 	    { [ ! -f "$dir/reject" ] || why=$(check_reject "$dir/reject" "$log"); }; then
 		pass=$((pass + 1))
 		printf 'PASS %-24s %5d ms\n' "$name" $((($(date +%s%N) - start) / 1000000))

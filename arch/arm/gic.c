@@ -1,0 +1,128 @@
+/*
+ * The interrupt controller behind the platform contract: a GICv2 or
+ * GICv3 (gic2.c, gic3.c), whichever the device tree names.
+ *
+ * Platform lines are SPIs: line n is GIC INTID 32 + n, which is also the
+ * number in a device tree "interrupts" entry of type SPI; PLAT_NIRQ (64)
+ * lines cover INTIDs 32..95. SGIs and PPIs (INTIDs 0..31) are the arch's
+ * own (the timer) and have handlers here, gic_set_percpu.
+ *
+ * gic_irq runs in the IRQ exception with interrupts masked. For a device
+ * line it masks the line, signals end of interrupt and calls intr_raise;
+ * the line's thread unmasks it (plat_intr_unmask) after its handlers
+ * ran. An INTID nobody handles is masked and counted, so a stuck line
+ * cannot storm.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bmk/cons.h>
+#include <bmk/fdt.h>
+#include <bmk/intr.h>
+#include <bmk/platform.h>
+#include <arm/arch.h>
+#include <arm/gic.h>
+#include <arm/gicops.h>
+
+#define GIC_ACKS_PER_TRAP 16	/* then return, the rest re-trap */
+
+static struct gic_ops *const gic_drivers[] = { &gic3_ops, &gic2_ops };
+static struct gic_ops *gic;
+static void (*percpu_handlers[GIC_SPI_BASE])(void);
+static uint64_t gic_stray;
+
+_Static_assert(GIC_SPI_BASE + PLAT_NIRQ <= 1020, "lines are SPIs");
+
+static int
+gic_find(const struct fdt *fdt, struct gic_ops **opsp)
+{
+	int node;
+
+	for (size_t d = 0; d < sizeof(gic_drivers) / sizeof(gic_drivers[0]);
+	    d++)
+		for (const char *const *c = gic_drivers[d]->go_compat;
+		    *c != NULL; c++)
+			for (node = -1; (node = fdt_find_compatible(fdt, node,
+			    *c)) >= 0;)
+				if (fdt_node_enabled(fdt, node)) {
+					*opsp = gic_drivers[d];
+					return node;
+				}
+	return -1;
+}
+
+void
+gic_init(const struct fdt *fdt)
+{
+	struct gic_ops *ops = NULL;
+	int node = fdt != NULL ? gic_find(fdt, &ops) : -1;
+
+	if (node < 0)
+		plat_halt("gic: no GICv2 or GICv3 in the device tree; halted");
+	if (ops->go_init(fdt, node) != 0)
+		plat_halt("gic: cannot initialize the interrupt controller; "
+		    "halted");
+	gic = ops;
+	cons_logf("gic: %s, %u interrupt IDs, platform line n = SPI n "
+	    "(INTID 32 + n)\n", ops->go_name, ops->go_nlines);
+}
+
+void
+gic_set_percpu(unsigned intid, void (*fn)(void))
+{
+	if (intid >= GIC_SPI_BASE)
+		return;
+	percpu_handlers[intid] = fn;
+	gic->go_enable(intid, fn != NULL);
+}
+
+static bool
+line_valid(int irq)
+{
+	return gic != NULL && irq >= 0 && irq < PLAT_NIRQ &&
+	    GIC_SPI_BASE + (unsigned)irq < gic->go_nlines;
+}
+
+void
+plat_intr_mask(int irq)
+{
+	if (line_valid(irq))
+		gic->go_enable(GIC_SPI_BASE + (unsigned)irq, false);
+}
+
+void
+plat_intr_unmask(int irq)
+{
+	if (line_valid(irq))
+		gic->go_enable(GIC_SPI_BASE + (unsigned)irq, true);
+}
+
+static void
+gic_dispatch(uint32_t ack, unsigned intid)
+{
+	if (intid < GIC_SPI_BASE && percpu_handlers[intid] != NULL) {
+		percpu_handlers[intid]();
+		gic->go_eoi(ack);
+		return;
+	}
+	gic->go_enable(intid, false);
+	gic->go_eoi(ack);
+	if (intid >= GIC_SPI_BASE && intid < GIC_SPI_BASE + PLAT_NIRQ)
+		intr_raise((int)(intid - GIC_SPI_BASE));
+	else
+		gic_stray++;
+}
+
+void
+gic_irq(void)
+{
+	for (int n = 0; n < GIC_ACKS_PER_TRAP; n++) {
+		uint32_t ack = gic->go_ack();
+		unsigned intid = gic->go_intid(ack);
+
+		if (intid >= GIC_INTID_SPECIAL)
+			return;		/* spurious: nothing (more) pending */
+		gic_dispatch(ack, intid);
+	}
+}
