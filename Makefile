@@ -17,7 +17,9 @@ QEMU_ARGS ?=
 V ?= 0
 
 TOP := $(CURDIR)
-BUILD := build/$(ARCH)
+# A board build links at the board's address: it gets its own tree.
+BUILD := build/$(ARCH)$(if $(BOARD),-$(BOARD))
+NEWLIB_BUILD := build/$(ARCH)
 Q := $(if $(filter 1,$(V)),,@)
 
 ifeq ($(ARCH),x86_64)
@@ -50,10 +52,10 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-fno-strict-aliasing $(ARCH_KERNEL_CFLAGS) -Iinclude -Iarch/$(ARCHDIR)/include
 
 # libc side: newlib headers; the app and sys/libc.
-NEWLIB := $(BUILD)/newlib/$(NEWLIB_TARGET)
+NEWLIB := $(NEWLIB_BUILD)/newlib/$(NEWLIB_TARGET)
 # The stamp names the newlib build recipe: bump it when tools/newlib.sh
 # changes how newlib is built, and every tree rebuilds it once.
-NEWLIB_STAMP := $(BUILD)/newlib-3.3.0-r3.stamp
+NEWLIB_STAMP := $(NEWLIB_BUILD)/newlib-3.3.0-r3.stamp
 NEWLIB_DEFS := $(shell tools/newlib.sh --defs)
 LIBC_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
@@ -84,7 +86,7 @@ deps:
 
 $(NEWLIB_STAMP):
 	$(Q)tools/deps.sh $(ARCH)
-	$(Q)tools/newlib.sh $(ARCH) $(BUILD) $@
+	$(Q)tools/newlib.sh $(ARCH) $(NEWLIB_BUILD) $@
 
 newlib: $(NEWLIB_STAMP)
 
@@ -128,7 +130,7 @@ LINK_LIBS = $(BUILD)/libsyslibc.a $(BUILD)/libkernel.a \
 	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
 	$(BUILD)/libsyslibc.a $(BUILD)/libkernel.a --end-group
 LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
-	--no-warn-rwx-segments -T $(LDSCRIPT)
+	--no-warn-rwx-segments $(ARCH_LDFLAGS) -T $(LDSCRIPT)
 
 $(BUILD)/ksyms-empty.o: tools/mksyms.sh
 	@mkdir -p $(dir $@)
@@ -166,7 +168,7 @@ bench:
 	$(Q)bench/hypercall/run.sh $(ARCH)
 
 clean:
-	rm -rf build/$(ARCH) build/host
+	rm -rf $(BUILD) build/host
 
 distclean:
 	rm -rf build

@@ -2,7 +2,7 @@
 # Included by the top-level Makefile; needs BUILD, APP_NAME and ARCH.
 #
 #   make ARCH=aarch64 BOARD=rpi3 sdcard [JTAG=1]
-#       $(BUILD)/rpi3/: config.txt, kernel8.img, README.txt, sdcard.img
+#       $(BUILD)/sdcard/: config.txt, kernel8.img, README.txt, sdcard.img
 #       (tools/mksdcard.sh; JTAG=1 turns on the ARM JTAG pins)
 #   make ARCH=aarch64 BOARD=rpi3 flash ADAPTER=jlink|ftdi|cmsis-dap
 #       load the raw image into RAM over JTAG and start it (tools/flash.sh;
@@ -14,7 +14,7 @@ ADAPTER ?=
 JTAG ?= 0
 # The raw image (arm64 Image header) the firmware or OpenOCD loads.
 BOARD_IMG ?= $(BUILD)/$(APP_NAME).img
-SDCARD_DIR ?= $(BUILD)/$(BOARD)
+SDCARD_DIR ?= $(BUILD)/sdcard
 MKSDCARD_FLAGS := $(if $(filter 1,$(JTAG)),--jtag)
 
 ifneq ($(BOARD),)
