@@ -139,6 +139,9 @@ cat >"$outdir/config.txt" <<EOF
 arm_64bit=1
 kernel=kernel8.img
 kernel_address=0x80000
+# Older firmware puts the device tree at 0x100, inside page 0, which the
+# kernel leaves unmapped to catch NULL pointers: put it at 32 MiB.
+device_tree_address=0x2000000
 
 # Serial console: the PL011 (UART0) on GPIO 14 (TXD, header pin 8) and
 # GPIO 15 (RXD, header pin 10), 3.3 V, 115200 8N1. On the Pi 3 the PL011

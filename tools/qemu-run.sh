@@ -7,10 +7,14 @@
 #   IMAGEBASE is the image path without extension (build/x86_64/hello).
 # Environment:
 #   CMDLINE       boot command line: kernel options, "--", program args
-#   QEMU_MEM      memory in MiB (default 128)
-#   QEMU_MACHINE  x86_64: pc (default) or q35; aarch64: virt (default)
+#   QEMU_MEM      memory in MiB (default 128; raspi3b always has 1024)
+#   QEMU_MACHINE  x86_64: pc (default) or q35; aarch64: virt (default,
+#                 with options: virt,...) or raspi3b (Raspberry Pi 3 B:
+#                 build with BOARD=rpi3, boot the image; no device tree
+#                 unless QEMU_ARGS has -dtb, and without one the kernel
+#                 sees no command line, so no "semihosting" either)
 #   QEMU_GIC      aarch64 virt: GIC version 3 (default) or 2
-#   QEMU_CPU      aarch64: CPU model (default cortex-a72)
+#   QEMU_CPU      aarch64 virt: CPU model (default cortex-a72)
 set -eu
 arch=$1
 boot=$2
@@ -47,9 +51,17 @@ aarch64)
 	qemu=qemu-system-aarch64
 	machine=${QEMU_MACHINE:-virt}
 	[ "$machine" = virt ] && machine="virt,gic-version=${QEMU_GIC:-3}"
+	case "$machine" in
+	raspi*)
+		# The SoC fixes the CPU and the RAM size (QEMU_CPU and
+		# QEMU_MEM do not apply); -serial is the PL011.
+		mem=1024
+		;;
+	*) set -- -cpu "${QEMU_CPU:-cortex-a72}" "$@" ;;
+	esac
 	# Semihosting carries the exit status to the host; the kernel uses
 	# it only when told to, since on hardware the trap needs a debugger.
-	set -- -M "$machine" -cpu "${QEMU_CPU:-cortex-a72}" -m "$mem" \
+	set -- -M "$machine" -m "$mem" \
 		-display none -serial stdio -monitor none -no-reboot \
 		-semihosting-config enable=on,target=native "$@"
 	case "$boot" in

@@ -16,13 +16,16 @@ ARCH_KERNEL_CFLAGS := -mgeneral-regs-only -mcmodel=small -mstrict-align \
 	-mno-outline-atomics
 ARCH_LIBC_CFLAGS := -mcmodel=small -mno-outline-atomics
 ARCH_ENTRY_SRCS := boot/aarch64/entry.S
-ARCH_SRCS := $(filter-out $(ARCH_ENTRY_SRCS),$(wildcard arch/arm/*.c arch/arm/*.S boot/aarch64/*.c boot/aarch64/*.S))
+ARCH_SRCS := $(filter-out $(ARCH_ENTRY_SRCS) arch/arm/board_%.c,$(wildcard arch/arm/*.c arch/arm/*.S boot/aarch64/*.c boot/aarch64/*.S))
 ARCH_ENTRY_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(ARCH_ENTRY_SRCS))
 LDSCRIPT := boot/aarch64/kernel.ld
 
-# Boards: where the image is linked. QEMU virt (no BOARD) puts RAM at
-# 1 GiB and the device tree at its start; the Raspberry Pi 3 firmware
-# loads kernel8.img at 0x80000 with RAM from 0.
+# Boards: where the image is linked, and arch/arm/board_<board>.c, the
+# board's fallbacks when there is no device tree (arm/board.h). QEMU
+# virt (no BOARD) puts RAM at 1 GiB and the device tree at its start;
+# the Raspberry Pi 3 firmware loads kernel8.img at 0x80000 with RAM
+# from 0. Every driver is built for every board: the device tree picks.
+ARCH_SRCS += arch/arm/board_$(or $(BOARD),virt).c
 ifeq ($(BOARD),rpi3)
 ARCH_LDFLAGS := --defsym=KERNEL_BASE=0x80000 --defsym=RAM_BASE=0
 endif

@@ -2,13 +2,17 @@
  * arch_arm_main: from entry.S (EL1, MMU off, interrupts masked, on the
  * boot stack) to bmk_start(). Order matters:
  *
- *	device tree		x0, or QEMU's copy at the start of RAM
+ *	device tree		x0, or the board's fallback place (QEMU
+ *				virt: its copy at the start of RAM)
  *	PL011			so that everything after can report
  *	vectors			so that faults are reported
- *	boot information	fdt_to_bootinfo (it also applies "quiet")
+ *	boot information	fdt_to_bootinfo (it also applies "quiet"),
+ *				or the board's RAM when there is no tree;
+ *				then the board's corrections (arm/board.h)
  *	banner, CPU, RAM check, reservations (kernel image, device tree)
  *	MMU			caches on; page 0 and guard pages unmapped
- *	GIC, timer, RTC, PSCI, semihosting
+ *	interrupt controller, console interrupt, timer, RTC, PSCI,
+ *	semihosting
  *	bmk_start(&bootinfo)	never returns
  *
  * Code before the MMU is on runs with every data access Device-nGnRnE,
@@ -23,7 +27,7 @@
 #include <bmk/fdt.h>
 #include <bmk/platform.h>
 #include <arm/arch.h>
-#include <arm/layout.h>
+#include <arm/board.h>
 
 #define MIN_RAM (4ULL << 20)
 
@@ -39,14 +43,14 @@ is_fdt(uintptr_t addr)
 	    fdt_be32(p) == FDT_MAGIC;
 }
 
-/* The device tree: x0 per the Linux boot protocol, else QEMU's ELF place. */
+/* The device tree: x0 per the Linux boot protocol, else the board's place. */
 static uintptr_t
 dtb_locate(uintptr_t x0)
 {
 	if (is_fdt(x0))
 		return x0;
-	if (is_fdt(VIRT_DTB_FALLBACK))
-		return VIRT_DTB_FALLBACK;
+	if (is_fdt(arm_board.bd_dtb_fallback))
+		return arm_board.bd_dtb_fallback;
 	return 0;
 }
 
@@ -61,9 +65,11 @@ console_start(uintptr_t dtb)
 		return &arm_fdt;
 	}
 	pl011_init(NULL);
-	if (dtb == 0)
+	if (dtb == 0 && arm_board.bd_dtb_fallback != 0)
 		cons_printf("boot: no device tree (x0 and 0x%lx hold none)\n",
-		    VIRT_DTB_FALLBACK);
+		    (unsigned long)arm_board.bd_dtb_fallback);
+	else if (dtb == 0)
+		cons_printf("boot: no device tree (x0 holds none)\n");
 	else
 		(void)fdt_open(&arm_fdt, (const void *)dtb, FDT_MAXSIZE);
 	return NULL;
@@ -72,11 +78,15 @@ console_start(uintptr_t dtb)
 static void
 boot_info_load(uintptr_t dtb, const struct fdt *fdt)
 {
-	if (fdt == NULL || fdt_to_bootinfo((const void *)dtb, FDT_MAXSIZE,
-	    &bootinfo) != 0)
+	if (fdt == NULL && arm_board.bd_default_mem != NULL)
+		arm_board.bd_default_mem(&bootinfo);
+	else if (fdt == NULL || fdt_to_bootinfo((const void *)dtb,
+	    FDT_MAXSIZE, &bootinfo) != 0)
 		plat_halt("boot: start rumpmetal with a device tree that "
 		    "describes memory (Linux arm64 boot protocol, x0); "
 		    "halted");
+	if (arm_board.bd_fixup != NULL)
+		arm_board.bd_fixup(&bootinfo);
 	bootinfo.bi_loader = "";
 }
 
@@ -115,16 +125,19 @@ arch_arm_main(uintptr_t x0)
 
 	vectors_init();
 	boot_info_load(dtb, fdt);
-	cons_logf("rumpmetal: aarch64, entered at EL%llu, device tree at "
-	    "0x%lx\n", (unsigned long long)arm_boot_el, (unsigned long)dtb);
+	cons_logf("rumpmetal: aarch64 (%s), entered at EL%llu, device tree "
+	    "at 0x%lx\n", arm_board.bd_name, (unsigned long long)arm_boot_el,
+	    (unsigned long)dtb);
 	cpu_init();
 	check_ram(&bootinfo);
 	reserve_kernel(&bootinfo);
 	mmu_init(&bootinfo, fdt);
 	gic_init(fdt);
+	pl011_irq_init(fdt);
 	timer_init(fdt);
 	rtc_init(fdt);
 	psci_init(fdt);
+	pci_host_fdt(fdt);
 	semihosting_init(&bootinfo);
 	bmk_start(&bootinfo);
 }

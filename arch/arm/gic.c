@@ -1,11 +1,15 @@
 /*
  * The interrupt controller behind the platform contract: a GICv2 or
- * GICv3 (gic2.c, gic3.c), whichever the device tree names.
+ * GICv3 (gic2.c, gic3.c) or the Raspberry Pi's BCM2836 local + BCM2835
+ * armctrl pair (bcm2836_local.c), whichever the device tree names; with
+ * no tree, the board's (arm/board.h). The name "gic" stays for all.
  *
- * Platform lines are SPIs: line n is GIC INTID 32 + n, which is also the
- * number in a device tree "interrupts" entry of type SPI; PLAT_NIRQ (64)
- * lines cover INTIDs 32..95. SGIs and PPIs (INTIDs 0..31) are the arch's
- * own (the timer) and have handlers here, gic_set_percpu.
+ * Every driver numbers like a GIC (gicops.h): platform line n is INTID
+ * 32 + n; PLAT_NIRQ (64) lines cover INTIDs 32..95. On a GIC they are
+ * SPIs (line n = SPI n, the number in a device tree "interrupts" entry
+ * of type SPI); on the Pi, GPU IRQs (line n = GPU IRQ n, the PL011 is
+ * 57). INTIDs 0..31 are per-CPU sources that are the arch's own (the
+ * timer) and have handlers here, gic_set_percpu.
  *
  * gic_irq runs in the IRQ exception with interrupts masked. For a device
  * line it masks the line, signals end of interrupt and calls intr_raise;
@@ -21,13 +25,17 @@
 #include <bmk/fdt.h>
 #include <bmk/intr.h>
 #include <bmk/platform.h>
+#include <bmk/errno.h>
 #include <arm/arch.h>
+#include <arm/board.h>
 #include <arm/gic.h>
 #include <arm/gicops.h>
 
 #define GIC_ACKS_PER_TRAP 16	/* then return, the rest re-trap */
 
-static struct gic_ops *const gic_drivers[] = { &gic3_ops, &gic2_ops };
+static struct gic_ops *const gic_drivers[] = {
+	&gic3_ops, &gic2_ops, &bcm2836_ops,
+};
 static struct gic_ops *gic;
 static void (*percpu_handlers[GIC_SPI_BASE])(void);
 static uint64_t gic_stray;
@@ -58,14 +66,39 @@ gic_init(const struct fdt *fdt)
 	struct gic_ops *ops = NULL;
 	int node = fdt != NULL ? gic_find(fdt, &ops) : -1;
 
-	if (node < 0)
-		plat_halt("gic: no GICv2 or GICv3 in the device tree; halted");
+	if (node < 0 && (ops = arm_board.bd_intc) == NULL)
+		plat_halt("gic: no known interrupt controller in the device "
+		    "tree; halted");
+	if (node < 0) {
+		cons_printf("gic: no interrupt controller in the device "
+		    "tree; using the %s default\n", arm_board.bd_name);
+		fdt = NULL;
+	}
 	if (ops->go_init(fdt, node) != 0)
 		plat_halt("gic: cannot initialize the interrupt controller; "
 		    "halted");
 	gic = ops;
-	cons_logf("gic: %s, %u interrupt IDs, platform line n = SPI n "
-	    "(INTID 32 + n)\n", ops->go_name, ops->go_nlines);
+	cons_logf("gic: %s, %u interrupt IDs, %s\n", ops->go_name,
+	    ops->go_nlines, ops->go_lines);
+}
+
+int
+gic_fdt_intid(const struct fdt *fdt, int node, int idx, unsigned *intid)
+{
+	if (gic == NULL || fdt == NULL || node < 0)
+		return EINVAL;
+	return gic->go_fdt_irq(fdt, node, idx, intid);
+}
+
+int
+gic_fdt_line(const struct fdt *fdt, int node, int idx)
+{
+	unsigned intid;
+
+	if (gic_fdt_intid(fdt, node, idx, &intid) != 0 ||
+	    intid < GIC_SPI_BASE || intid >= GIC_SPI_BASE + PLAT_NIRQ)
+		return -1;
+	return (int)(intid - GIC_SPI_BASE);
 }
 
 void

@@ -45,6 +45,8 @@ gic2_init(const struct fdt *fdt, int node)
 {
 	uint64_t dbase, cbase, size;
 
+	if (fdt == NULL)
+		return EINVAL;		/* no fixed address to fall back on */
 	if (fdt_reg(fdt, node, 0, &dbase, &size) != 0 ||
 	    fdt_reg(fdt, node, 1, &cbase, &size) != 0) {
 		cons_printf("gic: GICv2 node without distributor and CPU "
@@ -60,6 +62,25 @@ gic2_init(const struct fdt *fdt, int node)
 	mmio_write32(gicc + GICC_PMR, GIC_PRIO_MASK_NONE);
 	mmio_write32(gicc + GICC_BPR, 0);
 	mmio_write32(gicc + GICC_CTLR, GICC_CTLR_ENABLE);
+	return 0;
+}
+
+/* <type number flags>: type 0 SPI (INTID 32 + n), 1 PPI (16 + n). */
+int
+gic_fdt_irq3(const struct fdt *fdt, int node, int idx, unsigned *intid)
+{
+	struct fdt_irq irq;
+	int err = fdt_irq(fdt, node, idx, &irq);
+
+	if (err != 0)
+		return err;
+	if (irq.fi_type == FDT_IRQ_SPI && irq.fi_num < GIC_INTID_SPECIAL -
+	    GIC_SPI_BASE)
+		*intid = GIC_SPI_BASE + irq.fi_num;
+	else if (irq.fi_type == FDT_IRQ_PPI && irq.fi_num < 16)
+		*intid = GIC_PPI_BASE + irq.fi_num;
+	else
+		return EINVAL;
 	return 0;
 }
 
@@ -96,7 +117,9 @@ static const char *const gic2_compat[] = {
 struct gic_ops gic2_ops = {
 	.go_name = "GICv2",
 	.go_compat = gic2_compat,
+	.go_lines = "platform line n = SPI n (INTID 32 + n)",
 	.go_init = gic2_init,
+	.go_fdt_irq = gic_fdt_irq3,
 	.go_enable = gic2_enable,
 	.go_ack = gic2_ack,
 	.go_intid = gic2_intid,

@@ -133,6 +133,8 @@ gic3_init(const struct fdt *fdt, int node)
 	uint64_t dbase, rbase, dsize, rsize;
 	uint32_t stride = 0;
 
+	if (fdt == NULL)
+		return EINVAL;		/* no fixed address to fall back on */
 	if (fdt_reg(fdt, node, 0, &dbase, &dsize) != 0 ||
 	    fdt_reg(fdt, node, 1, &rbase, &rsize) != 0) {
 		cons_printf("gic: GICv3 node without distributor and "
@@ -197,7 +199,9 @@ static const char *const gic3_compat[] = { "arm,gic-v3", NULL };
 struct gic_ops gic3_ops = {
 	.go_name = "GICv3",
 	.go_compat = gic3_compat,
+	.go_lines = "platform line n = SPI n (INTID 32 + n)",
 	.go_init = gic3_init,
+	.go_fdt_irq = gic_fdt_irq3,
 	.go_enable = gic3_enable,
 	.go_ack = gic3_ack,
 	.go_intid = gic3_intid,

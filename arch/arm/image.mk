@@ -13,3 +13,18 @@ $(BUILD)/$(APP_NAME).img: $(IMAGE)
 $(ISO):
 	@echo "ISO images are for x86_64; ARCH=aarch64 makes $(BUILD)/$(APP_NAME).img" >&2
 	@false
+
+# A board with a device tree source of ours (images/<board>/<board>.dts)
+# also gets its blob, for QEMU -dtb (the Raspberry Pi's real one comes
+# with its firmware).
+BOARD_DTS := $(if $(BOARD),$(wildcard images/$(BOARD)/$(BOARD).dts))
+ifneq ($(BOARD_DTS),)
+ifneq ($(shell command -v dtc),)
+IMAGE_EXTRA += $(BUILD)/$(BOARD).dtb
+
+$(BUILD)/$(BOARD).dtb: $(BOARD_DTS)
+	@echo "  DTC     $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+endif
+endif

@@ -1,14 +1,17 @@
 /*
  * The console: an Arm PL011 UART (arm/pl011.h), found in the device tree
  * (the /chosen stdout-path node if it is a PL011, else the first enabled
- * "arm,pl011"), or at QEMU virt's address when there is no usable tree.
+ * "arm,pl011"), or at the board's address (arm/board.h: QEMU virt's
+ * 0x09000000, the Raspberry Pi 3's 0x3f201000) without a usable tree.
  *
- * The baud rate is left as the firmware set it (we do not know the UART
- * clock); an unconfigured UART gets 8N1 with FIFOs and is enabled.
- * Output polls the transmit FIFO with a bounded wait, so a stuck UART
- * loses characters instead of hanging the kernel. Input: the receive and
- * receive-timeout interrupts on the UART's SPI, drained by
- * plat_cons_getc in the line's thread.
+ * The baud rate is left as the firmware set it; an unconfigured UART
+ * gets 8N1 with FIFOs and is enabled, at 115200 baud if the board knows
+ * the UART clock (the Pi's config.txt fixes it at 48 MHz). Output polls
+ * the transmit FIFO with a bounded wait, so a stuck UART loses
+ * characters instead of hanging the kernel. Input: the receive and
+ * receive-timeout interrupts on the UART's platform line (from the
+ * tree once the interrupt controller is known, else the board's),
+ * drained by plat_cons_getc in the line's thread.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,14 +21,16 @@
 #include <bmk/fdt.h>
 #include <bmk/platform.h>
 #include <arm/arch.h>
-#include <arm/layout.h>
+#include <arm/board.h>
 #include <arm/mmio.h>
 #include <arm/pl011.h>
 
 #define TX_SPINS 200000		/* per character: about 20 ms at 115200 */
+#define BAUD 115200
 
 static uintptr_t uart_base;
-static int uart_line = -1;	/* platform line of the UART's SPI */
+static int uart_node = -1;
+static int uart_line = -1;	/* platform line of the UART's interrupt */
 
 static uint32_t
 uart_read(unsigned reg)
@@ -61,6 +66,14 @@ uart_setup(void)
 		    UART_CR_RXE);
 		return;
 	}
+	if (arm_board.bd_uart_clock != 0) {
+		/* divisor = clock / (16 * baud), in 64ths, rounded */
+		uint32_t div64 = (arm_board.bd_uart_clock * 4 + BAUD / 2) /
+		    BAUD;
+
+		uart_write(UART_IBRD, div64 >> 6);
+		uart_write(UART_FBRD, div64 & 0x3f);
+	}
 	uart_write(UART_LCR_H, UART_LCR_FEN | UART_LCR_WLEN8);
 	uart_write(UART_CR, UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE);
 }
@@ -68,25 +81,39 @@ uart_setup(void)
 void
 pl011_init(const struct fdt *fdt)
 {
-	struct fdt_irq irq;
 	uint64_t base, size;
 	int node = fdt != NULL ? find_uart(fdt) : -1;
 
-	uart_base = VIRT_PL011_BASE;
-	if (node >= 0 && fdt_reg(fdt, node, 0, &base, &size) == 0)
+	uart_base = arm_board.bd_uart_base;
+	if (node >= 0 && dt_reg(fdt, node, 0, &base, &size) == 0) {
 		uart_base = (uintptr_t)base;
+		uart_node = node;
+	}
 	uart_write(UART_IMSC, 0);
 	uart_write(UART_ICR, UART_INT_ALL);
 	uart_setup();
-	if (node >= 0 && fdt_irq(fdt, node, 0, &irq) == 0 &&
-	    irq.fi_type == FDT_IRQ_SPI && irq.fi_num < PLAT_NIRQ)
-		uart_line = (int)irq.fi_num;	/* line = INTID - 32 */
 	if (fdt == NULL)
 		cons_printf("console: no usable device tree; assuming the "
-		    "QEMU virt PL011 at 0x%lx\n", (unsigned long)uart_base);
-	else if (node < 0)
+		    "%s PL011 at 0x%lx\n", arm_board.bd_name,
+		    (unsigned long)uart_base);
+	else if (uart_node < 0)
 		cons_printf("console: no PL011 in the device tree; trying "
 		    "0x%lx\n", (unsigned long)uart_base);
+}
+
+void
+pl011_irq_init(const struct fdt *fdt)
+{
+	if (fdt == NULL || uart_node < 0)
+		uart_line = arm_board.bd_uart_line;
+	else
+		uart_line = gic_fdt_line(fdt, uart_node, 0);
+	if (uart_line >= 0)
+		cons_logf("console: PL011 at 0x%lx, platform line %d\n",
+		    (unsigned long)uart_base, uart_line);
+	else
+		cons_logf("console: PL011 at 0x%lx, no interrupt: input is "
+		    "polled\n", (unsigned long)uart_base);
 }
 
 static void
@@ -133,9 +160,16 @@ plat_cons_getc(void)
 {
 	if (uart_base == 0)
 		return -1;
+	/*
+	 * Empty: clear the receive interrupts, then look again. A byte
+	 * that arrived before the clear is read now; one after it raises
+	 * the interrupt anew. (Clearing after the look would lose the
+	 * interrupt of a byte arriving in between, and the byte with it.)
+	 */
 	if (uart_read(UART_FR) & UART_FR_RXFE) {
 		uart_write(UART_ICR, UART_INT_RX | UART_INT_RT);
-		return -1;
+		if (uart_read(UART_FR) & UART_FR_RXFE)
+			return -1;
 	}
 	return (int)(uart_read(UART_DR) & UART_DR_DATA);
 }

@@ -18,13 +18,14 @@ static int64_t epoch_offset;
 void
 rtc_init(const struct fdt *fdt)
 {
-	int node = fdt_find_compatible(fdt, -1, "arm,pl031");
+	int node = fdt != NULL ? fdt_find_compatible(fdt, -1, "arm,pl031") : -1;
 	uint64_t base, size, secs;
 
 	if (node < 0 || !fdt_node_enabled(fdt, node) ||
-	    fdt_reg(fdt, node, 0, &base, &size) != 0) {
-		cons_printf("rtc: no PL031 in the device tree; wall clock "
-		    "starts at 1970\n");
+	    dt_reg(fdt, node, 0, &base, &size) != 0) {
+		cons_printf("rtc: no PL031 %s; wall clock starts at 0 "
+		    "(1970)\n", fdt != NULL ? "in the device tree" :
+		    "(no device tree)");
 		return;
 	}
 	secs = mmio_read32((uintptr_t)base + RTC_DR);

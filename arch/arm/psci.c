@@ -31,10 +31,11 @@ str_is(const char *a, const char *b)
 void
 psci_init(const struct fdt *fdt)
 {
-	int node = fdt_find_compatible(fdt, -1, "arm,psci-0.2");
+	int node = fdt != NULL ? fdt_find_compatible(fdt, -1,
+	    "arm,psci-0.2") : -1;
 	const char *method;
 
-	if (node < 0)
+	if (fdt != NULL && node < 0)
 		node = fdt_find_compatible(fdt, -1, "arm,psci-1.0");
 	if (node < 0 || (method = fdt_getstr(fdt, node, "method")) == NULL)
 		return;

@@ -1,12 +1,14 @@
 /*
  * The Arm generic timer: the virtual counter CNTVCT_EL0 is the monotonic
  * clock, the virtual timer (CNTV_*, the third "interrupts" entry of the
- * /timer node, usually PPI 11 = INTID 27) the one-shot event behind
+ * /timer node: on a GIC usually PPI 11 = INTID 27, on the Raspberry Pi
+ * source 3 of the BCM2836 local controller) the one-shot event behind
  * plat_block_until. No periodic tick: the timer is armed only while the
  * CPU waits for a deadline, and its interrupt only disables it.
  *
  * Time zero is the counter value entry.S read at the first instruction.
- * The frequency is CNTFRQ_EL0, set by the firmware (by QEMU: 62.5 MHz);
+ * The frequency is CNTFRQ_EL0, set by the firmware (QEMU, virt and
+ * raspi3b alike in 7.2: 62.5 MHz; the Raspberry Pi 3 firmware: 19.2 MHz);
  * a zero there is reported and the machine halts, since without it no
  * time can be measured.
  */
@@ -16,11 +18,11 @@
 #include <bmk/fdt.h>
 #include <bmk/platform.h>
 #include <arm/arch.h>
+#include <arm/board.h>
 #include <arm/gic.h>
 #include <arm/sysreg.h>
 
 #define NS_PER_SEC 1000000000ULL
-#define VTIMER_DEFAULT_INTID 27
 #define VTIMER_DT_INDEX 2	/* secure phys, phys, virtual, hyp */
 
 static uint64_t cnt_freq;
@@ -60,18 +62,29 @@ timer_interrupt(void)
 	sysreg_write(cntv_ctl_el0, 0);	/* deassert; the wait is over */
 }
 
+/* The Pi's device trees call it an armv7 timer; the binding is one. */
+static int
+timer_node(const struct fdt *fdt)
+{
+	int node = fdt_find_compatible(fdt, -1, "arm,armv8-timer");
+
+	return node >= 0 ? node : fdt_find_compatible(fdt, -1,
+	    "arm,armv7-timer");
+}
+
 static unsigned
 timer_intid(const struct fdt *fdt)
 {
-	int node = fdt_find_compatible(fdt, -1, "arm,armv8-timer");
-	struct fdt_irq irq;
+	int node = fdt != NULL ? timer_node(fdt) : -1;
+	unsigned intid;
 
-	if (node >= 0 && fdt_irq(fdt, node, VTIMER_DT_INDEX, &irq) == 0 &&
-	    irq.fi_type == FDT_IRQ_PPI && irq.fi_num < 16)
-		return GIC_PPI_BASE + irq.fi_num;
+	if (node >= 0 && gic_fdt_intid(fdt, node, VTIMER_DT_INDEX,
+	    &intid) == 0 && intid < GIC_SPI_BASE)
+		return intid;
 	cons_printf("timer: virtual timer interrupt not in the device tree; "
-	    "using INTID %d\n", VTIMER_DEFAULT_INTID);
-	return VTIMER_DEFAULT_INTID;
+	    "using the %s default, INTID %u\n", arm_board.bd_name,
+	    arm_board.bd_vtimer_intid);
+	return arm_board.bd_vtimer_intid;
 }
 
 void

@@ -144,8 +144,8 @@ mkdir -p "$b"
 cp "$kernel" "$b/app.img"
 mk() { make -s --no-print-directory -f images/board.mk ARCH=aarch64 BUILD="$b" APP_NAME=app Q=@ "$@"; }
 check "make sdcard BOARD=rpi3" mk BOARD=rpi3 sdcard
-check "make sdcard: \$(BUILD)/rpi3/sdcard.img" mdir_has "$b/rpi3/sdcard.img" ::/kernel8.img
-check "make sdcard JTAG=1" bash -c "rm -rf '$b/rpi3' && make -s -f images/board.mk ARCH=aarch64 BUILD='$b' APP_NAME=app BOARD=rpi3 JTAG=1 sdcard && grep -qx enable_jtag_gpio=1 '$b/rpi3/config.txt'"
+check "make sdcard: \$(BUILD)/sdcard/sdcard.img" mdir_has "$b/sdcard/sdcard.img" ::/kernel8.img
+check "make sdcard JTAG=1" bash -c "rm -rf '$b/sdcard' && make -s -f images/board.mk ARCH=aarch64 BUILD='$b' APP_NAME=app BOARD=rpi3 JTAG=1 sdcard && grep -qx enable_jtag_gpio=1 '$b/sdcard/config.txt'"
 fails "make sdcard: unsupported board" "not supported" mk BOARD=rpi9 sdcard
 fails "make sdcard: BOARD needs ARCH=aarch64" "ARCH=aarch64" make -s -f images/board.mk ARCH=x86_64 BUILD="$b" APP_NAME=app BOARD=rpi3 sdcard
 fails "make flash without ADAPTER" "available for rpi3: cmsis-dap ftdi jlink" mk BOARD=rpi3 flash

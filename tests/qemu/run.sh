@@ -6,8 +6,11 @@
 #                     (path.elf / path.elf32 / path.iso are used)
 #     ARCHES="x86_64 aarch64"  the arches the test applies to (default:
 #                     both); on others it is reported as skipped
+#     BOARD=name      build for a board (make BOARD=name, e.g. rpi3); the
+#                     image is then build/<arch>-<board>/<app>
 #     BOOT=iso|kernel|uefi (x86_64), kernel|image (aarch64)
-#     MACHINE=pc|q35|virt (default: tools/qemu-run.sh's)   MEM=MiB (128)
+#     MACHINE=pc|q35|virt|raspi3b (default: tools/qemu-run.sh's)
+#     MEM=MiB (128)
 #     CMDLINE="kernel options -- program args"
 #     QEMU_ARGS="extra qemu arguments"
 #     INPUT="text" INPUT_AFTER="line"  type text (printf escapes) on the
@@ -65,18 +68,19 @@ check_reject() {
 boot_test() {
 	local dir=$1 log=$2 base status pid t0 waited halted_at="" typed=0
 	local fifo=$log.in
-	APP="" IMAGE="" BOOT=kernel MACHINE="" MEM=128 CMDLINE="" QEMU_ARGS=""
-	TIMEOUT=60 EXIT=0 INPUT="" INPUT_AFTER=""
+	APP="" IMAGE="" BOARD="" BOOT=kernel MACHINE="" MEM=128 CMDLINE=""
+	QEMU_ARGS="" TIMEOUT=60 EXIT=0 INPUT="" INPUT_AFTER=""
 	# shellcheck disable=SC1091
 	. "$dir/test.conf"
 	if [ -n "$APP" ]; then
-		if ! make -s -C "$top" ARCH="$arch" APP="$APP" image \
+		if ! make -s -C "$top" ARCH="$arch" APP="$APP" \
+		    ${BOARD:+BOARD="$BOARD"} image \
 		    $([ "$BOOT" = iso ] || [ "$BOOT" = uefi ] && echo iso) \
 		    >"$log.build" 2>&1; then
 			why="build of APP=$APP failed (see $log.build)"
 			return 1
 		fi
-		base=$top/build/$arch/$(basename "$APP")
+		base=$top/build/$arch${BOARD:+-$BOARD}/$(basename "$APP")
 	else
 		base=$IMAGE
 	fi

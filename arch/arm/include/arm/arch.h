@@ -39,7 +39,8 @@ __attribute__((noreturn)) void fault_report(const struct trapframe *tf);
 void backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret);
 
 /* pl011.c: the console. */
-void pl011_init(const struct fdt *fdt);	/* fdt NULL: QEMU virt default */
+void pl011_init(const struct fdt *fdt);	/* fdt NULL: the board's */
+void pl011_irq_init(const struct fdt *fdt);	/* after gic_init */
 void console_puts_raw(const char *s);	/* no formatter; fault paths */
 void console_drain(void);		/* wait until sent, bounded */
 
@@ -52,8 +53,16 @@ int mmu_map_device(uint64_t pa, uint64_t len);
 /* gic.c: the interrupt controller behind plat_intr_mask/unmask. */
 void gic_init(const struct fdt *fdt);
 void gic_irq(void);			/* IRQ exception, from trap.c */
-/* Per-CPU interrupt (SGI/PPI) handled by the arch itself. */
+/* Per-CPU interrupt (INTID < 32) handled by the arch itself. */
 void gic_set_percpu(unsigned intid, void (*fn)(void));
+/* Entry idx of node's "interrupts" as an INTID; 0 or an errno value. */
+int gic_fdt_intid(const struct fdt *fdt, int node, int idx, unsigned *intid);
+/* The same as a platform line, or -1 if it is none. */
+int gic_fdt_line(const struct fdt *fdt, int node, int idx);
+
+/* dtaddr.c: fdt_reg translated through the buses' "ranges". */
+int dt_reg(const struct fdt *fdt, int node, int idx, uint64_t *basep,
+    uint64_t *sizep);
 
 /* timer.c: generic timer, virtual counter. */
 void timer_init(const struct fdt *fdt);
@@ -70,5 +79,8 @@ __attribute__((noreturn)) void cpu_halt_forever(void);
 
 /* cpu.c */
 void cpu_init(void);
+
+/* pci.c: remember the device tree for the PCI host bridge. */
+void pci_host_fdt(const struct fdt *fdt);
 
 #endif

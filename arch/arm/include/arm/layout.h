@@ -19,12 +19,4 @@
 #define BOOT_STACK_TOP_OFFSET (GUARD_SIZE + BOOT_STACK_SIZE)
 #define EXC_STACK_TOP_OFFSET (GUARD_SIZE + EXC_STACK_SIZE)
 
-/*
- * QEMU virt: where QEMU puts the device tree when it boots an ELF
- * (x0 = 0; the blob is at the start of RAM), and its PL011, for a
- * console when the device tree is unusable.
- */
-#define VIRT_DTB_FALLBACK 0x40000000UL
-#define VIRT_PL011_BASE 0x09000000UL
-
 #endif

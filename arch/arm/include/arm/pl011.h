@@ -7,6 +7,8 @@
 
 #define UART_DR 0x00
 #define UART_FR 0x18
+#define UART_IBRD 0x24		/* integer baud divisor */
+#define UART_FBRD 0x28		/* fractional, in 64ths */
 #define UART_LCR_H 0x2c
 #define UART_CR 0x30
 #define UART_IMSC 0x38

@@ -1,0 +1,369 @@
+/*
+ * The PCI host bridge of a device tree machine (<bmk/platform_pci.h>):
+ * the first enabled node compatible with "pci-host-ecam-generic" (QEMU
+ * virt; Devicetree binding pci/host-generic-pci, and the PCI bus binding,
+ * IEEE 1275 PCI supplement):
+ *
+ *	reg		the ECAM window; bus b at (b - busmin) << 20
+ *	bus-range	<busmin busmax>, default 0 .. what reg covers
+ *	ranges		<pci-addr(3) cpu-addr(parent cells) size(2)>, the
+ *			space in pci-addr's phys.hi bits 24-25 (1 I/O, 2
+ *			32-bit memory, 3 64-bit memory), bit 30 prefetchable
+ *	interrupt-map	<pci-addr(3) pin(1) parent parent-addr parent-spec>
+ *	  -mask		ANDed with the child side before comparing
+ *
+ * No firmware ran: bus numbers and BARs are unassigned (ph_assign).
+ * INTx: the interrupt-map entry of (root function, swizzled pin) names a
+ * GIC SPI, which is the platform line (gic.c).
+ *
+ * MSI: a GICv2m frame ("arm,gic-v2m-frame", QEMU virt with GICv2): a
+ * write of an SPI's INTID to its MSI_SETSPI_NS register raises that SPI.
+ * Only SPIs that are also platform lines (INTID < 32 + PLAT_NIRQ) are
+ * used. The frame pulses the SPI, so the SPIs must be edge-triggered:
+ * v2m_edge sets that in the distributor of the frame's parent GIC
+ * (GICD_ICFGR, while they are still disabled), since the GIC layer has
+ * no operation for it yet. A GICv3 ITS is not supported: no MSI there.
+ *
+ * pci_host_fdt() records the tree at boot (arm_main.c); the parsing
+ * happens on first use.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bmk/cons.h>
+#include <bmk/errno.h>
+#include <bmk/fdt.h>
+#include <bmk/platform.h>
+#include <bmk/platform_pci.h>
+#include <arm/arch.h>
+#include <arm/gic.h>
+#include <arm/mmio.h>
+
+#define ECAM_BUS_SHIFT 20
+#define PCI_ADDR_CELLS 3
+#define PCI_SIZE_CELLS 2
+#define PHYS_HI_SPACE(h) (((h) >> 24) & 0x3)
+#define  SPACE_IO 1
+#define  SPACE_MEM32 2
+#define  SPACE_MEM64 3
+#define PHYS_HI_PREFETCH (1u << 30)
+#define IMAP_MAX_CELLS 16		/* one interrupt-map entry */
+#define V2M_TYPER 0x008
+#define  V2M_TYPER_BASE(t) (((t) >> 16) & 0x3ff)
+#define  V2M_TYPER_NUM(t) ((t) & 0x3ff)
+#define V2M_SETSPI_NS 0x040
+
+static const struct fdt *pci_fdt;
+static int pci_node = -1;
+static struct plat_pci_host host;
+static bool host_probed, host_found;
+static uintptr_t ecam_base;
+static uint64_t ecam_size;
+static char host_desc[64];
+static uint64_t v2m_base;		/* 0: no MSI */
+static unsigned v2m_next, v2m_end;	/* INTIDs left: [next, end) */
+
+void
+pci_host_fdt(const struct fdt *fdt)
+{
+	pci_fdt = fdt;
+}
+
+/* cells big-endian 32-bit cells at p as one number (at most 2 cells). */
+static uint64_t
+cells_get(const uint8_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = v << 32 | fdt_be32(p + 4 * i);
+	return v;
+}
+
+static int
+node_cells(int node, const char *name, uint32_t dflt)
+{
+	uint32_t v;
+
+	if (fdt_getu32(pci_fdt, node, name, &v) != 0)
+		return (int)dflt;
+	return v > IMAP_MAX_CELLS ? -1 : (int)v;
+}
+
+static void
+range_add(const uint8_t *e, int pac)
+{
+	struct plat_pci_window *w;
+	uint32_t hi = fdt_be32(e);
+	unsigned space = PHYS_HI_SPACE(hi);
+
+	if (space == 0 || host.ph_nwin == PLAT_PCI_MAXWIN)
+		return;
+	w = &host.ph_win[host.ph_nwin];
+	w->pw_bus = cells_get(e + 4, 2);
+	w->pw_cpu = cells_get(e + 4 * PCI_ADDR_CELLS, pac);
+	w->pw_size = cells_get(e + 4 * (PCI_ADDR_CELLS + pac), PCI_SIZE_CELLS);
+	if (w->pw_size == 0 || w->pw_cpu + w->pw_size < w->pw_cpu)
+		return;
+	w->pw_flags = space == SPACE_IO ? PLAT_PCI_WIN_IO : PLAT_PCI_WIN_MEM;
+	if (space == SPACE_MEM64)
+		w->pw_flags |= PLAT_PCI_WIN_64;
+	if (hi & PHYS_HI_PREFETCH)
+		w->pw_flags |= PLAT_PCI_WIN_PREFETCH;
+	host.ph_nwin++;
+}
+
+static void
+ranges_parse(void)
+{
+	int len, pac = node_cells(fdt_parent(pci_fdt, pci_node),
+	    "#address-cells", 2), ent;
+	const uint8_t *r = fdt_getprop(pci_fdt, pci_node, "ranges", &len);
+
+	if (r == NULL || pac < 1 || pac > 2)
+		return;
+	ent = 4 * (PCI_ADDR_CELLS + pac + PCI_SIZE_CELLS);
+	for (int off = 0; off + ent <= len; off += ent)
+		range_add(r + off, pac);
+}
+
+static void
+busrange_parse(void)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(pci_fdt, pci_node, "bus-range", &len);
+	uint64_t buses = ecam_size >> ECAM_BUS_SHIFT;
+
+	host.ph_busmin = 0;
+	host.ph_busmax = buses > 256 ? 255 : (unsigned)buses - 1;
+	if (p == NULL || len != 8)
+		return;
+	if (fdt_be32(p) <= fdt_be32(p + 4) && fdt_be32(p + 4) <= 255) {
+		host.ph_busmin = fdt_be32(p);
+		host.ph_busmax = fdt_be32(p + 4);
+	}
+	if (host.ph_busmax - host.ph_busmin + 1 > buses)
+		host.ph_busmax = host.ph_busmin + (unsigned)buses - 1;
+}
+
+/* Make INTIDs [first, end) edge-triggered in the frame's parent GIC. */
+static bool
+v2m_edge(int frame, unsigned first, unsigned end)
+{
+	uint64_t gicd, size;
+	uintptr_t r;
+	int gic = fdt_parent(pci_fdt, frame);
+
+	if (gic < 0 || (!fdt_prop_has(pci_fdt, gic, "compatible",
+	    "arm,cortex-a15-gic") && !fdt_prop_has(pci_fdt, gic,
+	    "compatible", "arm,gic-400")) || fdt_reg(pci_fdt, gic, 0, &gicd,
+	    &size) != 0 || size < GICD_ICFGR(end / 16) + 4)
+		return false;
+	for (unsigned id = first; id < end; id++) {
+		r = (uintptr_t)gicd + GICD_ICFGR(id / 16);
+		mmio_write32(r, mmio_read32(r) | 2u << (2 * (id % 16)));
+	}
+	return true;
+}
+
+static void
+v2m_probe(void)
+{
+	uint64_t base, size;
+	uint32_t typer, b, n;
+	int node = fdt_find_compatible(pci_fdt, -1, "arm,gic-v2m-frame");
+
+	if (node < 0 || !fdt_node_enabled(pci_fdt, node) ||
+	    fdt_reg(pci_fdt, node, 0, &base, &size) != 0 || size < 0x1000 ||
+	    plat_mmu_map_device(base, size) != 0)
+		return;
+	typer = mmio_read32(base + V2M_TYPER);
+	b = V2M_TYPER_BASE(typer);
+	n = V2M_TYPER_NUM(typer);
+	(void)fdt_getu32(pci_fdt, node, "arm,msi-base-spi", &b);
+	(void)fdt_getu32(pci_fdt, node, "arm,msi-num-spis", &n);
+	if (b < GIC_SPI_BASE || n == 0 || b >= GIC_SPI_BASE + PLAT_NIRQ)
+		return;
+	if (b + n > GIC_SPI_BASE + PLAT_NIRQ)
+		n = GIC_SPI_BASE + PLAT_NIRQ - b;
+	if (!v2m_edge(node, b, b + n))
+		return;
+	v2m_base = base;
+	v2m_next = b;
+	v2m_end = b + n;
+}
+
+static bool
+host_parse(void)
+{
+	int node = -1;
+
+	if (pci_fdt == NULL)
+		return false;
+	while ((node = fdt_find_compatible(pci_fdt, node,
+	    "pci-host-ecam-generic")) >= 0 && !fdt_node_enabled(pci_fdt, node))
+		;
+	if (node < 0 || fdt_reg(pci_fdt, node, 0, &ecam_base, &ecam_size) != 0
+	    || ecam_size < (1u << ECAM_BUS_SHIFT) ||
+	    node_cells(node, "#address-cells", 0) != PCI_ADDR_CELLS ||
+	    node_cells(node, "#size-cells", 0) != PCI_SIZE_CELLS ||
+	    plat_mmu_map_device(ecam_base, ecam_size) != 0)
+		return false;
+	pci_node = node;
+	busrange_parse();
+	ranges_parse();
+	v2m_probe();
+	host.ph_assign = true;
+	host.ph_conf_size = 4096;
+	cons_snprintf(host_desc, sizeof(host_desc), "ECAM at 0x%lx (device "
+	    "tree)", (unsigned long)ecam_base);
+	host.ph_desc = host_desc;
+	return true;
+}
+
+const struct plat_pci_host *
+plat_pci_host(void)
+{
+	if (!host_probed) {
+		host_probed = true;
+		host_found = host_parse();
+	}
+	return host_found ? &host : NULL;
+}
+
+static int
+ecam_addr(unsigned bus, unsigned dev, unsigned fn, unsigned reg,
+    uintptr_t *ap)
+{
+	if (plat_pci_host() == NULL || bus < host.ph_busmin ||
+	    bus > host.ph_busmax || dev >= 32 || fn >= 8 ||
+	    reg >= host.ph_conf_size || (reg & 3) != 0)
+		return ENODEV;
+	*ap = ecam_base + ((uintptr_t)(bus - host.ph_busmin) << 20) +
+	    (dev << 15) + (fn << 12) + reg;
+	return 0;
+}
+
+int
+plat_pci_conf_read(unsigned bus, unsigned dev, unsigned fn, unsigned reg,
+    uint32_t *v)
+{
+	uintptr_t a;
+
+	*v = 0xffffffffu;
+	if (ecam_addr(bus, dev, fn, reg, &a) != 0)
+		return ENODEV;
+	*v = mmio_read32(a);
+	return 0;
+}
+
+int
+plat_pci_conf_write(unsigned bus, unsigned dev, unsigned fn, unsigned reg,
+    uint32_t v)
+{
+	uintptr_t a;
+
+	if (ecam_addr(bus, dev, fn, reg, &a) != 0)
+		return ENODEV;
+	mmio_write32(a, v);
+	return 0;
+}
+
+/* The node whose phandle is ph, or -1. Bounded by the tree's size. */
+static int
+phandle_node(uint32_t ph)
+{
+	uint32_t v;
+
+	for (int n = fdt_next_node(pci_fdt, -1); n >= 0;
+	    n = fdt_next_node(pci_fdt, n))
+		if (fdt_getu32(pci_fdt, n, "phandle", &v) == 0 && v == ph)
+			return n;
+	return -1;
+}
+
+/*
+ * Entry at e (at most left bytes): match the key, find its parent and
+ * return the entry's size in bytes (0: malformed). *linep is the SPI of
+ * a matching entry, else stays.
+ */
+static int
+imap_entry(const uint8_t *e, int left, const uint32_t key[4],
+    const uint32_t mask[4], int *linep)
+{
+	int par, pac, pic, size = 4 * 5;
+	bool match = true;
+
+	if (left < size)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if ((fdt_be32(e + 4 * i) & mask[i]) != (key[i] & mask[i]))
+			match = false;
+	if ((par = phandle_node(fdt_be32(e + 16))) < 0 ||
+	    (pac = node_cells(par, "#address-cells", 0)) < 0 ||
+	    (pic = node_cells(par, "#interrupt-cells", 0)) < 1)
+		return 0;
+	size += 4 * (pac + pic);
+	if (left < size)
+		return 0;
+	/* GIC specifier: <type number flags>, type 0 = SPI. */
+	if (match && pic == 3 && fdt_be32(e + 20 + 4 * pac) == FDT_IRQ_SPI) {
+		uint32_t spi = fdt_be32(e + 24 + 4 * pac);
+		if (spi < PLAT_NIRQ)
+			*linep = (int)spi;
+	}
+	return size;
+}
+
+int
+plat_pci_intx_line(const struct plat_pci_intx *pi)
+{
+	uint32_t key[4], mask[4] = { ~0u, ~0u, ~0u, ~0u };
+	const uint8_t *map, *m;
+	int len, mlen, line = -1, off = 0, sz;
+
+	if (plat_pci_host() == NULL || pi->pi_rootpin < 1 || pi->pi_rootpin > 4
+	    || (map = fdt_getprop(pci_fdt, pci_node, "interrupt-map",
+	    &len)) == NULL)
+		return -1;
+	if ((m = fdt_getprop(pci_fdt, pci_node, "interrupt-map-mask",
+	    &mlen)) != NULL && mlen == 16)
+		for (int i = 0; i < 4; i++)
+			mask[i] = fdt_be32(m + 4 * i);
+	key[0] = host.ph_busmin << 16 | pi->pi_rootdev << 11 |
+	    pi->pi_rootfn << 8;
+	key[1] = key[2] = 0;
+	key[3] = pi->pi_rootpin;
+	while (off < len && line < 0) {
+		if ((sz = imap_entry(map + off, len - off, key, mask,
+		    &line)) == 0)
+			return -1;
+		off += sz;
+	}
+	return line;
+}
+
+int
+plat_pci_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
+{
+	if (plat_pci_host() == NULL || v2m_base == 0)
+		return EOPNOTSUPP;
+	if (v2m_next >= v2m_end)
+		return ENOSPC;
+	*linep = (int)(v2m_next - GIC_SPI_BASE);
+	*addrp = v2m_base + V2M_SETSPI_NS;
+	*datap = v2m_next++;
+	return 0;
+}
+
+int
+plat_mmu_map_device(uint64_t pa, uint64_t len)
+{
+	if (len == 0 || pa + len < pa)
+		return EINVAL;
+	if (mmu_is_mapped(pa) && mmu_is_mapped(pa + len - 1) &&
+	    pa + len <= (4ULL << 30))
+		return 0;	/* the boot map has [0, 4 GiB) as device */
+	return mmu_map_device(pa, len);
+}
