@@ -3,7 +3,8 @@
  * see nothing (all ones, as an empty slot answers), writes go nowhere,
  * there is nothing to map or to interrupt. DMA memory is ordinary memory
  * whose "physical" address is its virtual address, so drivers' bus_dma
- * code can still be exercised.
+ * code can still be exercised. The rumpmetal extensions answer as a
+ * machine without PCI: no host bridge, no MSI.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -114,4 +115,32 @@ unsigned long
 rumpcomp_pci_virt_to_mach(void *virt)
 {
 	return (unsigned long)virt;
+}
+
+int
+rumpcomp_pci_host_info(struct rumpcomp_pci_host *host)
+{
+	(void)host;
+	return ENODEV;
+}
+
+int
+rumpcomp_pci_irq_line(unsigned cookie, int *linep)
+{
+	(void)cookie;
+	(void)linep;
+	return ENOENT;
+}
+
+int
+rumpcomp_pci_msi_map(unsigned bus, unsigned dev, unsigned fun,
+    unsigned cookie, unsigned long *addrp, unsigned int *datap)
+{
+	(void)bus;
+	(void)dev;
+	(void)fun;
+	(void)cookie;
+	(void)addrp;
+	(void)datap;
+	return EOPNOTSUPP;
 }

@@ -105,6 +105,29 @@ int plat_entropy(void *buf, size_t len);
 void plat_backtrace(void);
 
 /*
+ * Bus access for rumpcomp_bus_* (hypercall-bm/rumpcomp_bus.c).
+ * Port I/O: the x86 I/O address space. plat_io_check returns 0 if ports
+ * [port, port + size) exist, else ENODEV (no port space: ARM) or EINVAL;
+ * reads of a platform without ports return all ones, writes are
+ * dropped.
+ * Data cache maintenance by virtual address for non-coherent DMA: write
+ * back (clean), or write back and invalidate, every line that overlaps
+ * [va, va + len), then a full-system barrier so that the maintenance and
+ * all earlier memory accesses complete before any later access
+ * (including device register writes). Where DMA is cache coherent (x86)
+ * only the barrier remains.
+ */
+int plat_io_check(unsigned long port, unsigned long size);
+uint8_t plat_io_read8(unsigned long port);
+uint16_t plat_io_read16(unsigned long port);
+uint32_t plat_io_read32(unsigned long port);
+void plat_io_write8(unsigned long port, uint8_t v);
+void plat_io_write16(unsigned long port, uint16_t v);
+void plat_io_write32(unsigned long port, uint32_t v);
+void plat_dcache_wb_range(uintptr_t va, size_t len);
+void plat_dcache_wbinv_range(uintptr_t va, size_t len);
+
+/*
  * Entry into the portable core, called by the arch once the CPU, the
  * consoles, the MMU, the interrupt controller and the clock work.
  * Interrupts are disabled. Never returns.
