@@ -65,6 +65,11 @@ APP_CFLAGS := $(LIBC_CFLAGS:$(WARN)=) $(WARN)
 
 KERNEL_SRCS := $(ARCH_SRCS) $(wildcard boot/*.c) $(wildcard hypercall-bm/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+# The rump kernel (sys/): portable, over the hypercall contract only. It
+# takes errno values from the libc it runs with, hence newlib's headers.
+SYS_SRCS := $(wildcard sys/kern/*.c)
+SYS_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_SRCS))
+SYS_CFLAGS = $(KERNEL_CFLAGS) -isystem $(NEWLIB)/include
 LIBC_SRCS := $(wildcard sys/libc/*.c)
 LIBC_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_SRCS))
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
@@ -100,6 +105,11 @@ $(BUILD)/kernel/%.S.o: %.S
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+$(BUILD)/sys/%.c.o: %.c $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(SYS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
 $(BUILD)/libc/%.c.o: %.c $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -120,15 +130,19 @@ $(BUILD)/libkernel.a: $(KERNEL_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
+$(BUILD)/librump.a: $(SYS_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
 $(BUILD)/libsyslibc.a: $(LIBC_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # Two link passes: the second carries the symbol table that fault reports
 # use. The table's section comes after text, so text addresses match.
-LINK_LIBS = $(BUILD)/libsyslibc.a $(BUILD)/libkernel.a \
+LINK_LIBS = $(BUILD)/libsyslibc.a $(BUILD)/librump.a $(BUILD)/libkernel.a \
 	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
-	$(BUILD)/libsyslibc.a $(BUILD)/libkernel.a --end-group
+	$(BUILD)/libsyslibc.a $(BUILD)/librump.a $(BUILD)/libkernel.a --end-group
 LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments $(ARCH_LDFLAGS) -T $(LDSCRIPT)
 
@@ -137,7 +151,7 @@ $(BUILD)/ksyms-empty.o: tools/mksyms.sh
 	$(Q)tools/mksyms.sh </dev/null >$(BUILD)/ksyms-empty.S
 	$(Q)$(CC) -c $(BUILD)/ksyms-empty.S -o $@
 
-$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/libsyslibc.a $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh
+$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/librump.a $(BUILD)/libsyslibc.a $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh
 	@echo "  LD      $@"
 	$(Q)$(LINK) -o $@.pass1 $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(BUILD)/ksyms-empty.o $(LINK_LIBS)
 	$(Q)$(NM) -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S
@@ -173,4 +187,4 @@ clean:
 distclean:
 	rm -rf build
 
--include $(KERNEL_OBJS:.o=.d) $(LIBC_OBJS:.o=.d) $(APP_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(SYS_OBJS:.o=.d) $(LIBC_OBJS:.o=.d) $(APP_OBJS:.o=.d)

@@ -41,6 +41,8 @@ done
 suite "host unit tests (ASan, UBSan)" tests/unit/run.sh build/host/unit
 suite "hypercall conformance on hypercall-posix (ASan, UBSan)" \
 	tests/hypercall/run-posix.sh build/host/hypercall
+suite "rump kernel (sys/kern) on hypercall-posix (ASan, UBSan)" \
+	tests/kern/run.sh build/host/kern
 case " $arches " in
 *" aarch64 "*)
 	suite "OpenOCD configurations" tests/openocd/run.sh
