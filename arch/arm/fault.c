@@ -15,14 +15,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bmk/backtrace.h>
 #include <bmk/cons.h>
-#include <bmk/ksyms.h>
 #include <bmk/platform.h>
 #include <arm/arch.h>
 #include <arm/sysreg.h>
 #include <arm/trapframe.h>
 
-#define BACKTRACE_MAX 64
 
 static volatile int fault_depth;
 
@@ -86,17 +85,6 @@ class_name(const struct trapframe *tf)
 	return name != NULL ? name : "unknown exception class";
 }
 
-static void
-print_symbol(uintptr_t addr, uintptr_t lookup)
-{
-	uintptr_t off;
-	const char *name = ksyms_lookup(lookup, &off);
-
-	if (name != NULL)
-		cons_printf(" %s+0x%lx", name,
-		    (unsigned long)(off + addr - lookup));
-	cons_printf("\n");
-}
 
 /* Fault status code: the Arm name, and the words x86 reports use. */
 static const char *
@@ -136,7 +124,7 @@ print_registers(const struct trapframe *tf)
 	cons_printf("SP  0x%016lx from %s\n", tf->tf_sp,
 	    origin_names[tf->tf_kind >> 2 & 3]);
 	cons_printf("LR  0x%016lx", tf->tf_x[30]);
-	print_symbol(tf->tf_x[30], tf->tf_x[30] - 4);
+	bmk_print_symbol(tf->tf_x[30], tf->tf_x[30] - 4);
 	for (int i = 0; i < 31; i++)
 		cons_printf("x%-2d 0x%016lx%s", i, tf->tf_x[i],
 		    (i % 3 == 2 || i == 30) ? "\n" : " ");
@@ -164,54 +152,7 @@ print_fault_address(const struct trapframe *tf)
 		cons_printf("fault address 0x%lx: %s\n", far, what);
 }
 
-static void
-print_repeats(int n)
-{
-	if (n > 0)
-		cons_printf("  ... the same frame %d more time%s\n", n,
-		    n == 1 ? "" : "s");
-}
 
-/*
- * A frame record is [saved x29, return address] (AAPCS64 6.2.3). Follow
- * the chain while the frame pointer is aligned, mapped, and moves up the
- * stack. pc_is_ret: the first pc is a return address too.
- */
-void
-backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret)
-{
-	uintptr_t last = 0;
-	int repeats = 0;
-
-	cons_printf("backtrace:\n");
-	cons_printf("  #0 0x%016lx", pc);
-	print_symbol(pc, pc_is_ret ? pc - 4 : pc);
-	for (int n = 1; n < BACKTRACE_MAX; n++) {
-		const uintptr_t *frame = (const uintptr_t *)fp;
-		uintptr_t next, ret;
-
-		if (fp == 0 || (fp & 7) != 0 || !mmu_is_mapped(fp) ||
-		    !mmu_is_mapped(fp + 8))
-			break;
-		next = frame[0];
-		ret = frame[1];
-		if (ret == 0)
-			break;
-		if (ret == last) {
-			repeats++;	/* recursion: one line for the run */
-		} else {
-			print_repeats(repeats);
-			repeats = 0;
-			cons_printf("  #%d 0x%016lx", n, ret);
-			print_symbol(ret, ret - 4);	/* the call site */
-		}
-		last = ret;
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-	print_repeats(repeats);
-}
 
 void
 plat_backtrace(void)
@@ -220,7 +161,7 @@ plat_backtrace(void)
 	const uintptr_t *frame = (const uintptr_t *)fp;
 
 	/* Start at our caller: its pc is our return address. */
-	backtrace_from(frame[1], frame[0], true);
+	bmk_backtrace(frame[1], frame[0], true);
 }
 
 /* A fault while reporting one: no formatter, no frame walking. */
@@ -249,11 +190,17 @@ fault_report(const struct trapframe *tf)
 	    is_abort(esr_ec(tf->tf_esr)))
 		print_abort(tf);
 	cons_printf("at 0x%016lx", tf->tf_elr);
-	print_symbol(tf->tf_elr, tf->tf_elr);
+	bmk_print_symbol(tf->tf_elr, tf->tf_elr);
 	print_registers(tf);
 	print_fault_address(tf);
-	backtrace_from(tf->tf_elr, tf->tf_x[29], false);
+	bmk_backtrace(tf->tf_elr, tf->tf_x[29], false);
 	cons_printf("*** system halted\n");
 	console_drain();
 	cpu_halt_forever();
+}
+
+bool
+plat_addr_mapped(uintptr_t va)
+{
+	return mmu_is_mapped(va);
 }

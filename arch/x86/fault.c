@@ -15,15 +15,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <bmk/backtrace.h>
 #include <bmk/cons.h>
-#include <bmk/ksyms.h>
 #include <bmk/platform.h>
 #include <x86/arch.h>
 #include <x86/cpu.h>
 #include <x86/trapframe.h>
 #include <x86/vectors.h>
 
-#define BACKTRACE_MAX 64
 
 static volatile int fault_depth;
 
@@ -63,25 +62,7 @@ exc_name(uint64_t vec)
 	return "reserved exception";
 }
 
-static void
-print_symbol(uintptr_t addr, uintptr_t lookup)
-{
-	uintptr_t off;
-	const char *name = ksyms_lookup(lookup, &off);
 
-	if (name != NULL)
-		cons_printf(" %s+0x%lx", name,
-		    (unsigned long)(off + addr - lookup));
-	cons_printf("\n");
-}
-
-static void
-print_repeats(int n)
-{
-	if (n > 0)
-		cons_printf("  ... the same frame %d more time%s\n", n,
-		    n == 1 ? "" : "s");
-}
 
 static void
 print_pf_error(uint64_t err)
@@ -134,46 +115,6 @@ print_fault_address(const struct trapframe *tf)
 		cons_printf("fault address 0x%lx: %s\n", cr2, what);
 }
 
-/*
- * A frame is [saved rbp, return address]. Follow the chain while the
- * frame pointer is aligned, mapped, and moves up the stack. pc_is_ret:
- * the first pc is a return address too (symbolize the call before it).
- */
-void
-backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret)
-{
-	uintptr_t last = 0;
-	int repeats = 0;
-
-	cons_printf("backtrace:\n");
-	cons_printf("  #0 0x%016lx", pc);
-	print_symbol(pc, pc_is_ret ? pc - 1 : pc);
-	for (int n = 1; n < BACKTRACE_MAX; n++) {
-		const uintptr_t *frame = (const uintptr_t *)fp;
-		uintptr_t next, ret;
-
-		if (fp == 0 || (fp & 7) != 0 || !mmu_is_mapped(fp) ||
-		    !mmu_is_mapped(fp + 8))
-			break;
-		next = frame[0];
-		ret = frame[1];
-		if (ret == 0)
-			break;
-		if (ret == last) {
-			repeats++;	/* recursion: one line for the run */
-		} else {
-			print_repeats(repeats);
-			repeats = 0;
-			cons_printf("  #%d 0x%016lx", n, ret);
-			print_symbol(ret, ret - 1);	/* the call site */
-		}
-		last = ret;
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-	print_repeats(repeats);
-}
 
 void
 plat_backtrace(void)
@@ -182,7 +123,7 @@ plat_backtrace(void)
 	const uintptr_t *frame = (const uintptr_t *)fp;
 
 	/* Start at our caller: its pc is our return address. */
-	backtrace_from(frame[1], frame[0], true);
+	bmk_backtrace(frame[1], frame[0], true);
 }
 
 /* A fault while reporting one: no formatter, no frame walking. */
@@ -210,10 +151,16 @@ fault_report(const struct trapframe *tf)
 	if (tf->tf_vector == VEC_PF)
 		print_pf_error(tf->tf_err);
 	cons_printf("at 0x%016lx", tf->tf_rip);
-	print_symbol(tf->tf_rip, tf->tf_rip);
+	bmk_print_symbol(tf->tf_rip, tf->tf_rip);
 	print_registers(tf);
 	print_fault_address(tf);
-	backtrace_from(tf->tf_rip, tf->tf_rbp, false);
+	bmk_backtrace(tf->tf_rip, tf->tf_rbp, false);
 	cons_printf("*** system halted\n");
 	cpu_halt_forever();
+}
+
+bool
+plat_addr_mapped(uintptr_t va)
+{
+	return mmu_is_mapped(va);
 }

@@ -15,6 +15,7 @@
 #ifndef BMK_PLATFORM_H
 #define BMK_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,6 +101,9 @@ int plat_mmu_unguard(uintptr_t va);
  * blocks for long (bounded retries). Thread context. len <= INT_MAX.
  */
 int plat_entropy(void *buf, size_t len);
+
+/* Whether va is mapped, so that reading it cannot fault. */
+bool plat_addr_mapped(uintptr_t va);
 
 /* Print a frame-pointer backtrace starting at the caller's frame. */
 void plat_backtrace(void);

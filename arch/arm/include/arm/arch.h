@@ -36,7 +36,6 @@ void trap_dispatch(struct trapframe *tf);
 
 /* fault.c */
 __attribute__((noreturn)) void fault_report(const struct trapframe *tf);
-void backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret);
 
 /* pl011.c: the console. */
 void pl011_init(const struct fdt *fdt);	/* fdt NULL: the board's */

@@ -43,7 +43,6 @@ void trap_dispatch(struct trapframe *tf);
 
 /* fault.c */
 __attribute__((noreturn)) void fault_report(const struct trapframe *tf);
-void backtrace_from(uintptr_t pc, uintptr_t fp, bool pc_is_ret);
 
 /* Consoles: serial.c, vga.c, fbcons.c; console.c multiplexes them. */
 void serial_init(void);
