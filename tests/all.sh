@@ -43,6 +43,7 @@ suite "hypercall conformance on hypercall-posix (ASan, UBSan)" \
 	tests/hypercall/run-posix.sh build/host/hypercall
 suite "rump kernel (sys/kern) on hypercall-posix (ASan, UBSan)" \
 	tests/kern/run.sh build/host/kern
+suite "PCI bus driver (ASan, UBSan)" tests/pci/run.sh build/host/pci
 case " $arches " in
 *" aarch64 "*)
 	suite "OpenOCD configurations" tests/openocd/run.sh
