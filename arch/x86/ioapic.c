@@ -8,6 +8,7 @@
 
 #include <bmk/cons.h>
 #include <bmk/errno.h>
+#include <bmk/platform.h>
 #include <x86/arch.h>
 #include <x86/cpu.h>
 #include <x86/ioapic.h>
@@ -23,15 +24,27 @@ static int nioapic;
 static uint32_t
 ioapic_read(const struct ioapic *io, uint32_t reg)
 {
+	unsigned long s = plat_intr_disable();
+	uint32_t v;
+
+	/*
+	 * Select and window are one access: interrupt handlers mask lines
+	 * through the same pair, so keep them from running in between.
+	 */
 	mmio_write32(io->io_base + IOAPIC_REGSEL, reg);
-	return mmio_read32(io->io_base + IOAPIC_WIN);
+	v = mmio_read32(io->io_base + IOAPIC_WIN);
+	plat_intr_restore(s);
+	return v;
 }
 
 static void
 ioapic_write(const struct ioapic *io, uint32_t reg, uint32_t v)
 {
+	unsigned long s = plat_intr_disable();
+
 	mmio_write32(io->io_base + IOAPIC_REGSEL, reg);
 	mmio_write32(io->io_base + IOAPIC_WIN, v);
+	plat_intr_restore(s);
 }
 
 int
