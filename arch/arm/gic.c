@@ -101,6 +101,15 @@ gic_fdt_line(const struct fdt *fdt, int node, int idx)
 	return (int)(intid - GIC_SPI_BASE);
 }
 
+int
+gic_set_edge(unsigned intid)
+{
+	if (gic == NULL || gic->go_set_edge == NULL || intid < GIC_SPI_BASE)
+		return EOPNOTSUPP;
+	gic->go_set_edge(intid);
+	return 0;
+}
+
 void
 gic_set_percpu(unsigned intid, void (*fn)(void))
 {

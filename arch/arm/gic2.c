@@ -91,6 +91,21 @@ gic2_enable(unsigned intid, bool on)
 	    GICD_ICENABLER(intid / 32)), 1u << (intid % 32));
 }
 
+void
+gic_dist_set_edge(uintptr_t dist, unsigned intid)
+{
+	uintptr_t r = dist + GICD_ICFGR(intid / 16);
+
+	/* Two bits per INTID; the upper one set means edge-triggered. */
+	mmio_write32(r, mmio_read32(r) | 2u << (2 * (intid % 16)));
+}
+
+static void
+gic2_set_edge(unsigned intid)
+{
+	gic_dist_set_edge(gicd, intid);
+}
+
 static uint32_t
 gic2_ack(void)
 {
@@ -121,6 +136,7 @@ struct gic_ops gic2_ops = {
 	.go_init = gic2_init,
 	.go_fdt_irq = gic_fdt_irq3,
 	.go_enable = gic2_enable,
+	.go_set_edge = gic2_set_edge,
 	.go_ack = gic2_ack,
 	.go_intid = gic2_intid,
 	.go_eoi = gic2_eoi,

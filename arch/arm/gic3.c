@@ -172,6 +172,12 @@ gic3_enable(unsigned intid, bool on)
 		dist_wait();
 }
 
+static void
+gic3_set_edge(unsigned intid)
+{
+	gic_dist_set_edge(gicd, intid);
+}
+
 static uint32_t
 gic3_ack(void)
 {
@@ -203,6 +209,7 @@ struct gic_ops gic3_ops = {
 	.go_init = gic3_init,
 	.go_fdt_irq = gic_fdt_irq3,
 	.go_enable = gic3_enable,
+	.go_set_edge = gic3_set_edge,
 	.go_ack = gic3_ack,
 	.go_intid = gic3_intid,
 	.go_eoi = gic3_eoi,

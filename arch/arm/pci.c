@@ -20,9 +20,8 @@
  * write of an SPI's INTID to its MSI_SETSPI_NS register raises that SPI.
  * Only SPIs that are also platform lines (INTID < 32 + PLAT_NIRQ) are
  * used. The frame pulses the SPI, so the SPIs must be edge-triggered:
- * v2m_edge sets that in the distributor of the frame's parent GIC
- * (GICD_ICFGR, while they are still disabled), since the GIC layer has
- * no operation for it yet. A GICv3 ITS is not supported: no MSI there.
+ * v2m_edge asks the GIC layer for that while they are still disabled.
+ * A GICv3 ITS is not supported: no MSI there.
  *
  * pci_host_fdt() records the tree at boot (arm_main.c); the parsing
  * happens on first use.
@@ -147,23 +146,13 @@ busrange_parse(void)
 		host.ph_busmax = host.ph_busmin + (unsigned)buses - 1;
 }
 
-/* Make INTIDs [first, end) edge-triggered in the frame's parent GIC. */
+/* Make INTIDs [first, end) edge-triggered. */
 static bool
-v2m_edge(int frame, unsigned first, unsigned end)
+v2m_edge(unsigned first, unsigned end)
 {
-	uint64_t gicd, size;
-	uintptr_t r;
-	int gic = fdt_parent(pci_fdt, frame);
-
-	if (gic < 0 || (!fdt_prop_has(pci_fdt, gic, "compatible",
-	    "arm,cortex-a15-gic") && !fdt_prop_has(pci_fdt, gic,
-	    "compatible", "arm,gic-400")) || fdt_reg(pci_fdt, gic, 0, &gicd,
-	    &size) != 0 || size < GICD_ICFGR(end / 16) + 4)
-		return false;
-	for (unsigned id = first; id < end; id++) {
-		r = (uintptr_t)gicd + GICD_ICFGR(id / 16);
-		mmio_write32(r, mmio_read32(r) | 2u << (2 * (id % 16)));
-	}
+	for (unsigned id = first; id < end; id++)
+		if (gic_set_edge(id) != 0)
+			return false;
 	return true;
 }
 
@@ -187,7 +176,7 @@ v2m_probe(void)
 		return;
 	if (b + n > GIC_SPI_BASE + PLAT_NIRQ)
 		n = GIC_SPI_BASE + PLAT_NIRQ - b;
-	if (!v2m_edge(node, b, b + n))
+	if (!v2m_edge(b, b + n))
 		return;
 	v2m_base = base;
 	v2m_next = b;

@@ -54,6 +54,8 @@ void gic_init(const struct fdt *fdt);
 void gic_irq(void);			/* IRQ exception, from trap.c */
 /* Per-CPU interrupt (INTID < 32) handled by the arch itself. */
 void gic_set_percpu(unsigned intid, void (*fn)(void));
+/* Make SPI intid edge-triggered; EOPNOTSUPP if the controller cannot. */
+int gic_set_edge(unsigned intid);
 /* Entry idx of node's "interrupts" as an INTID; 0 or an errno value. */
 int gic_fdt_intid(const struct fdt *fdt, int node, int idx, unsigned *intid);
 /* The same as a platform line, or -1 if it is none. */

@@ -29,6 +29,8 @@ struct gic_ops {
 	int (*go_fdt_irq)(const struct fdt *fdt, int node, int idx,
 	    unsigned *intid);
 	void (*go_enable)(unsigned intid, bool on);
+	/* Make an SPI edge-triggered (NULL: the controller cannot). */
+	void (*go_set_edge)(unsigned intid);
 	uint32_t (*go_ack)(void);		/* raw acknowledge value */
 	unsigned (*go_intid)(uint32_t ack);
 	void (*go_eoi)(uint32_t ack);
@@ -41,5 +43,7 @@ extern struct gic_ops bcm2836_ops;
 
 /* gic2.c: a 3-cell GIC "interrupts" entry; shared with gic3.c. */
 int gic_fdt_irq3(const struct fdt *fdt, int node, int idx, unsigned *intid);
+/* gic2.c: GICD_ICFGR edge setting, the same in both distributors. */
+void gic_dist_set_edge(uintptr_t gicd, unsigned intid);
 
 #endif
