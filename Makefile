@@ -140,9 +140,13 @@ $(BUILD)/libsyslibc.a: $(LIBC_OBJS)
 
 # Two link passes: the second carries the symbol table that fault reports
 # use. The table's section comes after text, so text addresses match.
-LINK_LIBS = $(BUILD)/libsyslibc.a $(BUILD)/librump.a $(BUILD)/libkernel.a \
+# All of librump.a is linked: drivers register through a linker set,
+# which no reference pulls out of an archive.
+LINK_LIBS = $(BUILD)/libsyslibc.a \
+	--whole-archive $(BUILD)/librump.a --no-whole-archive \
+	$(BUILD)/libkernel.a \
 	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
-	$(BUILD)/libsyslibc.a $(BUILD)/librump.a $(BUILD)/libkernel.a --end-group
+	$(BUILD)/libsyslibc.a $(BUILD)/libkernel.a --end-group
 LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments $(ARCH_LDFLAGS) -T $(LDSCRIPT)
 

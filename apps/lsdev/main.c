@@ -1,17 +1,38 @@
 /*
- * lsdev: print the device tree and the PCI listing, then exit 0.
+ * lsdev: print the autoconf device tree and the PCI listing, then
+ * exit 0.
  *
  *	lsdev		both
  *	lsdev -t	the device tree only
  *	lsdev -l	the PCI listing only
  *
- * The PCI bus is scanned on first use (pci_scan is idempotent: if the
- * kernel already scanned it at boot, this only prints).
+ * The tree is config_walk's, one device per line indented by depth
+ * (root, which is no device, left out):
+ *
+ *	mainbus0
+ *	  pci0 at mainbus0
+ *	    irqtest0 at pci0 dev 3 function 0: 8086:100e ethernet
+ *
+ * The kernel scanned PCI and attached the drivers at boot, before main;
+ * this only reads. The walk holds the tree's lock, so lines are
+ * collected first and printed after (stdio may block).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <kern/device.h>
+#include <kern/rump.h>
 #include <pci/pci.h>
+
+#define TREE_MAX 128
+#define LINE_MAX 160
+
+struct tree {
+	int t_n;
+	int t_cut;		/* devices that did not fit */
+	char t_line[TREE_MAX][LINE_MAX];
+};
+static struct tree tree;
 
 static void
 usage(void)
@@ -19,10 +40,64 @@ usage(void)
 	printf("usage: lsdev [-t | -l]\n");
 }
 
+/* " dev 3 function 0: 8086:100e ethernet" for a PCI function's device. */
+static void
+pci_describe(device_t dev, char *buf, size_t len)
+{
+	const struct pci_dev *pd = pci_dev_of(dev);
+
+	buf[0] = '\0';
+	if (pd != NULL)
+		snprintf(buf, len, " dev %u function %u: %04x:%04x %s",
+		    pd->pd_dev, pd->pd_fn, pd->pd_vendor, pd->pd_device,
+		    pci_class_name(pd->pd_class));
+}
+
+static int
+tree_line(device_t dev, int depth, void *arg)
+{
+	struct tree *t = arg;
+	device_t parent = device_parent(dev);
+	char desc[80];
+
+	if (depth == 0)
+		return 0;		/* root */
+	if (t->t_n == TREE_MAX) {
+		t->t_cut++;
+		return 0;
+	}
+	pci_describe(dev, desc, sizeof(desc));
+	snprintf(t->t_line[t->t_n++], LINE_MAX, "%*s%s%s%s%s",
+	    (depth - 1) * 2, "", device_xname(dev),
+	    depth > 1 ? " at " : "", depth > 1 ? device_xname(parent) : "",
+	    desc);
+	return 0;
+}
+
+static void
+print_tree(void)
+{
+	tree.t_n = tree.t_cut = 0;
+	rump_schedule();
+	config_walk(tree_line, &tree);
+	rump_unschedule();
+	for (int i = 0; i < tree.t_n; i++)
+		printf("%s\n", tree.t_line[i]);
+	if (tree.t_cut > 0)
+		printf("(%d more devices)\n", tree.t_cut);
+}
+
+static void
+print_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
 int
 main(int argc, char **argv)
 {
-	int tree = 1, list = 1;
+	int tree_on = 1, list_on = 1;
 
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-t") != 0 &&
 	    strcmp(argv[1], "-l") != 0)) {
@@ -30,17 +105,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc == 2) {
-		tree = strcmp(argv[1], "-t") == 0;
-		list = !tree;
+		tree_on = strcmp(argv[1], "-t") == 0;
+		list_on = !tree_on;
 	}
-	fflush(stdout);
-	if (pci_scan() != 0)
-		printf("lsdev: no PCI bus\n");
-	fflush(stdout);
-	if (tree)
-		pci_list_tree();
-	if (list)
-		pci_list();
+	if (tree_on)
+		print_tree();
+	if (list_on)
+		pci_list_to(print_line, NULL);
 	printf("lsdev: done\n");
 	return 0;
 }

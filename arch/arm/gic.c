@@ -16,6 +16,13 @@
  * the line's thread unmasks it (plat_intr_unmask) after its handlers
  * ran. An INTID nobody handles is masked and counted, so a stuck line
  * cannot storm.
+ *
+ * On a GICv3 with an ITS, a line may instead be an LPI (gic_line_lpi,
+ * for MSI: arch/arm/pci.c). An LPI is a message, edge-like: gic_irq
+ * does not mask it (that would take an ITS command), it only signals
+ * end of interrupt and raises the line; a message arriving while the
+ * line's thread runs raises it again. plat_intr_mask/unmask reach the
+ * LPI's enable bit (thread context only).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +37,7 @@
 #include <arm/board.h>
 #include <arm/gic.h>
 #include <arm/gicops.h>
+#include <arm/its.h>
 
 #define GIC_ACKS_PER_TRAP 16	/* then return, the rest re-trap */
 
@@ -39,6 +47,7 @@ static struct gic_ops *const gic_drivers[] = {
 static struct gic_ops *gic;
 static void (*percpu_handlers[GIC_SPI_BASE])(void);
 static uint64_t gic_stray;
+static unsigned line_lpis[PLAT_NIRQ];	/* 0: line n is INTID 32 + n */
 
 _Static_assert(GIC_SPI_BASE + PLAT_NIRQ <= 1020, "lines are SPIs");
 
@@ -119,25 +128,66 @@ gic_set_percpu(unsigned intid, void (*fn)(void))
 	gic->go_enable(intid, fn != NULL);
 }
 
+int
+gic_line_lpi(int irq, unsigned intid)
+{
+	if (gic == NULL || irq < 0 || irq >= PLAT_NIRQ ||
+	    intid < GIC_LPI_BASE)
+		return EINVAL;
+	line_lpis[irq] = intid;
+	return 0;
+}
+
+/* The line of an LPI, or -1. */
+static int
+lpi_line(unsigned intid)
+{
+	for (int irq = 0; irq < PLAT_NIRQ; irq++)
+		if (line_lpis[irq] == intid)
+			return irq;
+	return -1;
+}
+
 static bool
 line_valid(int irq)
 {
 	return gic != NULL && irq >= 0 && irq < PLAT_NIRQ &&
-	    GIC_SPI_BASE + (unsigned)irq < gic->go_nlines;
+	    (line_lpis[irq] != 0 ||
+	    GIC_SPI_BASE + (unsigned)irq < gic->go_nlines);
+}
+
+static unsigned
+line_intid(int irq)
+{
+	return line_lpis[irq] != 0 ? line_lpis[irq] :
+	    GIC_SPI_BASE + (unsigned)irq;
 }
 
 void
 plat_intr_mask(int irq)
 {
 	if (line_valid(irq))
-		gic->go_enable(GIC_SPI_BASE + (unsigned)irq, false);
+		gic->go_enable(line_intid(irq), false);
 }
 
 void
 plat_intr_unmask(int irq)
 {
 	if (line_valid(irq))
-		gic->go_enable(GIC_SPI_BASE + (unsigned)irq, true);
+		gic->go_enable(line_intid(irq), true);
+}
+
+/* An LPI: edge-like, stays enabled (see the top). */
+static void
+lpi_dispatch(uint32_t ack, unsigned intid)
+{
+	int irq = lpi_line(intid);
+
+	gic->go_eoi(ack);
+	if (irq >= 0)
+		intr_raise(irq);
+	else
+		gic_stray++;
 }
 
 static void
@@ -146,6 +196,10 @@ gic_dispatch(uint32_t ack, unsigned intid)
 	if (intid < GIC_SPI_BASE && percpu_handlers[intid] != NULL) {
 		percpu_handlers[intid]();
 		gic->go_eoi(ack);
+		return;
+	}
+	if (intid >= GIC_LPI_BASE) {
+		lpi_dispatch(ack, intid);
 		return;
 	}
 	gic->go_enable(intid, false);
@@ -163,7 +217,7 @@ gic_irq(void)
 		uint32_t ack = gic->go_ack();
 		unsigned intid = gic->go_intid(ack);
 
-		if (intid >= GIC_INTID_SPECIAL)
+		if (intid >= GIC_INTID_SPECIAL && intid < GIC_LPI_BASE)
 			return;		/* spurious: nothing (more) pending */
 		gic_dispatch(ack, intid);
 	}

@@ -7,6 +7,13 @@
  * Affinity routing is on; every interrupt is non-secure group 1, SPIs
  * are routed to this CPU. Writes to the distributor's control and enable
  * registers wait for GICD_CTLR.RWP, with a bound.
+ *
+ * LPIs (arm/its.h) are turned on late, on first use by the ITS driver
+ * (gic3_its.c), since their tables come from the page allocator:
+ * gic3_lpi_init. The tables are Inner Shareable write-back; if the
+ * redistributor reads the attributes back as non-shareable, they become
+ * non-cacheable. Writes to the configuration table are cleaned to the
+ * point of coherency either way.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,8 +21,11 @@
 #include <bmk/cons.h>
 #include <bmk/errno.h>
 #include <bmk/fdt.h>
+#include <bmk/pgalloc.h>
+#include <bmk/platform.h>
 #include <arm/gic.h>
 #include <arm/gicops.h>
+#include <arm/its.h>
 #include <arm/mmio.h>
 #include <arm/sysreg.h>
 
@@ -23,6 +33,10 @@
 #define MAX_REDIST 256
 
 static uintptr_t gicd, gicr;
+static bool lpi_tried;
+static int lpi_error;
+static uint8_t *lpi_conf;		/* one byte per LPI */
+static unsigned lpi_count;
 
 static void
 dist_wait(void)
@@ -156,11 +170,125 @@ gic3_init(const struct fdt *fdt, int node)
 	return cpuif_init();
 }
 
+/* Zeroed, naturally aligned pages for at least len bytes; NULL if none. */
+static void *
+lpi_table(size_t len)
+{
+	void *p = pgalloc_alloc(pgalloc_order(len));
+
+	if (p != NULL) {
+		__builtin_memset(p, 0, PGALLOC_PAGE_SIZE <<
+		    pgalloc_order(len));
+		plat_dcache_wbinv_range((uintptr_t)p, len);
+	}
+	return p;
+}
+
+/* Write a PROPBASER/PENDBASER; non-cacheable if it will not share. */
+static void
+lpi_baser(unsigned reg, uint64_t v)
+{
+	mmio_write64(gicr + reg, v | GICR_BASER_INNER_WBWA |
+	    GICR_BASER_SH_INNER);
+	if (!(mmio_read64(gicr + reg) & GICR_BASER_SH_MASK))
+		mmio_write64(gicr + reg, v | GICR_BASER_INNER_NC);
+}
+
+/* INTID bits for LPIs up to GIC_LPI_BASE + n - 1 (at least 14). */
+static unsigned
+lpi_idbits(unsigned n)
+{
+	unsigned bits = 14;
+
+	while ((1u << bits) < GIC_LPI_BASE + n)
+		bits++;
+	return bits;
+}
+
+static int
+lpi_setup(unsigned nlpis)
+{
+	uint32_t dtyper = mmio_read32(gicd + GICD_TYPER);
+	unsigned bits = lpi_idbits(nlpis);
+	size_t pend = (1u << bits) / 8;
+	uint8_t *pt;
+
+	if (!(dtyper & GICD_TYPER_LPIS) ||
+	    !(mmio_read64(gicr + GICR_TYPER) & GICR_TYPER_PLPIS) ||
+	    bits > GICD_TYPER_IDBITS(dtyper)) {
+		cons_printf("gic: GICv3 without (enough) LPIs\n");
+		return ENODEV;
+	}
+	if (mmio_read32(gicr + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS) {
+		cons_printf("gic: GICv3 LPIs already enabled by firmware; "
+		    "their tables cannot be replaced\n");
+		return EBUSY;
+	}
+	lpi_count = (1u << bits) - GIC_LPI_BASE;
+	lpi_conf = lpi_table(lpi_count);
+	pt = lpi_table(pend < GICR_PENDBASER_ALIGN ? GICR_PENDBASER_ALIGN :
+	    pend);
+	if (lpi_conf == NULL || pt == NULL) {
+		cons_printf("gic: no memory for the LPI tables\n");
+		return ENOMEM;
+	}
+	for (unsigned i = 0; i < lpi_count; i++)
+		lpi_conf[i] = GIC_PRIO_DEVICE;		/* disabled */
+	plat_dcache_wb_range((uintptr_t)lpi_conf, lpi_count);
+	lpi_baser(GICR_PROPBASER, (uintptr_t)lpi_conf | (bits - 1));
+	lpi_baser(GICR_PENDBASER, (uintptr_t)pt | GICR_PENDBASER_PTZ);
+	dsb_sy();
+	mmio_write32(gicr + GICR_CTLR, mmio_read32(gicr + GICR_CTLR) |
+	    GICR_CTLR_ENABLE_LPIS);
+	isb();
+	return 0;
+}
+
+int
+gic3_lpi_init(unsigned nlpis)
+{
+	if (gicr == 0)
+		return ENODEV;		/* not a GICv3 */
+	if (!lpi_tried) {
+		lpi_tried = true;
+		lpi_error = lpi_setup(nlpis);
+	}
+	if (lpi_error == 0 && nlpis > lpi_count)
+		return ENOSPC;
+	return lpi_error;
+}
+
+void
+gic3_lpi_conf(unsigned intid, bool on)
+{
+	uint8_t *b;
+
+	if (lpi_conf == NULL || intid < GIC_LPI_BASE ||
+	    intid - GIC_LPI_BASE >= lpi_count)
+		return;
+	b = &lpi_conf[intid - GIC_LPI_BASE];
+	*b = GIC_PRIO_DEVICE | (on ? LPI_CONF_ENABLE : 0);
+	plat_dcache_wb_range((uintptr_t)b, 1);
+}
+
+uint64_t
+gic3_rdbase(bool pta)
+{
+	if (pta)
+		return gicr & ~(uint64_t)(GICR_FRAME_SIZE - 1);
+	return (uint64_t)GICR_TYPER_PROCNUM(mmio_read64(gicr + GICR_TYPER))
+	    << 16;
+}
+
 static void
 gic3_enable(unsigned intid, bool on)
 {
 	uint32_t bit = 1u << (intid % 32);
 
+	if (intid >= GIC_LPI_BASE) {
+		its_lpi_enable(intid, on);
+		return;
+	}
 	if (intid < GIC_SPI_BASE) {
 		mmio_write32(gicr + (on ? GICR_SGI_ISENABLER0 :
 		    GICR_SGI_ICENABLER0), bit);

@@ -21,7 +21,20 @@
  * Only SPIs that are also platform lines (INTID < 32 + PLAT_NIRQ) are
  * used. The frame pulses the SPI, so the SPIs must be edge-triggered:
  * v2m_edge asks the GIC layer for that while they are still disabled.
- * A GICv3 ITS is not supported: no MSI there.
+ *
+ * MSI: else a GICv3 ITS ("arm,gic-v3-its" with "msi-controller", QEMU
+ * virt with GICv3; gic3_its.c). The message is GITS_TRANSLATER and an
+ * event ID, which the ITS turns into an LPI by the writer's device ID:
+ * its requester ID (bus << 8 | dev << 3 | fn) through the host's
+ * "msi-map" <rid-base its-phandle devid-base length> (and msi-map-mask),
+ * or the requester ID itself with just "msi-parent". The ITS is set up
+ * on the first MSI request, so its tables cost nothing elsewhere. The
+ * LPI gets a platform line that nothing in the device tree uses (no
+ * node's "interrupts", not the host's interrupt-map), from line 63
+ * down, and gic.c raises that line for it (gic_line_lpi).
+ * plat_pci_msi_alloc is not told which function asks, so the event is
+ * mapped for every function present behind the host (the buses up to
+ * the bridges' subordinate numbers): only its owner ever writes it.
  *
  * pci_host_fdt() records the tree at boot (arm_main.c); the parsing
  * happens on first use.
@@ -37,6 +50,7 @@
 #include <bmk/platform_pci.h>
 #include <arm/arch.h>
 #include <arm/gic.h>
+#include <arm/its.h>
 #include <arm/mmio.h>
 
 #define ECAM_BUS_SHIFT 20
@@ -62,6 +76,13 @@ static uint64_t ecam_size;
 static char host_desc[64];
 static uint64_t v2m_base;		/* 0: no MSI */
 static unsigned v2m_next, v2m_end;	/* INTIDs left: [next, end) */
+static int its_node = -1;		/* -1: no ITS MSI */
+static bool its_up, its_failed;		/* its_msi_start */
+static uint64_t its_lines;		/* bit n: line n free for MSI */
+
+static int phandle_node(uint32_t ph);
+static int imap_entry(const uint8_t *e, int left, const uint32_t key[4],
+    const uint32_t mask[4], int *linep);
 
 void
 pci_host_fdt(const struct fdt *fdt)
@@ -183,6 +204,84 @@ v2m_probe(void)
 	v2m_end = b + n;
 }
 
+/* Mark the SPIs of every node's "interrupts" as taken. */
+static void
+its_lines_dt(void)
+{
+	struct fdt_irq irq;
+
+	for (int n = fdt_next_node(pci_fdt, -1); n >= 0;
+	    n = fdt_next_node(pci_fdt, n))
+		for (int i = 0; fdt_irq(pci_fdt, n, i, &irq) == 0; i++)
+			if (irq.fi_type == FDT_IRQ_SPI && irq.fi_num < PLAT_NIRQ)
+				its_lines &= ~(1ULL << irq.fi_num);
+}
+
+/* Mark the SPIs of the host's interrupt-map as taken. */
+static void
+its_lines_imap(void)
+{
+	static const uint32_t any[4];
+	const uint8_t *map;
+	int len, off = 0, sz, line;
+
+	if ((map = fdt_getprop(pci_fdt, pci_node, "interrupt-map",
+	    &len)) == NULL)
+		return;
+	for (; off < len; off += sz) {
+		line = -1;
+		if ((sz = imap_entry(map + off, len - off, any, any,
+		    &line)) == 0)
+			return;
+		if (line >= 0)
+			its_lines &= ~(1ULL << line);
+	}
+}
+
+/* The enabled ITS the host's msi-map or msi-parent names, or -1. */
+static int
+its_find(void)
+{
+	int len, node = -1;
+	const uint8_t *m = fdt_getprop(pci_fdt, pci_node, "msi-map", &len);
+	uint32_t ph;
+
+	if (m != NULL && len >= 16)
+		node = phandle_node(fdt_be32(m + 4));
+	else if (fdt_getu32(pci_fdt, pci_node, "msi-parent", &ph) == 0)
+		node = phandle_node(ph);
+	if (node < 0 || !fdt_prop_has(pci_fdt, node, "compatible",
+	    "arm,gic-v3-its") || !fdt_node_enabled(pci_fdt, node) ||
+	    fdt_getprop(pci_fdt, node, "msi-controller", &len) == NULL)
+		return -1;
+	return node;
+}
+
+/* The ITS and its tables on first use (their memory only if needed). */
+static int
+its_msi_start(void)
+{
+	int err;
+
+	if (its_up)
+		return 0;
+	if (its_failed || (err = its_init(pci_fdt, its_node)) != 0) {
+		if (!its_failed)
+			cons_printf("pci: GICv3 ITS unusable (error %d): no "
+			    "MSI\n", err);
+		its_failed = true;
+		return EOPNOTSUPP;
+	}
+	its_lines = ~0ULL >> (64 - PLAT_NIRQ);
+	its_lines_dt();
+	its_lines_imap();
+	its_up = true;
+	cons_logf("pci: MSI through the GICv3 ITS at 0x%lx, %d platform "
+	    "lines free for it\n", (unsigned long)its_doorbell() -
+	    GITS_TRANSLATER, __builtin_popcountll(its_lines));
+	return 0;
+}
+
 static bool
 host_parse(void)
 {
@@ -203,6 +302,8 @@ host_parse(void)
 	busrange_parse();
 	ranges_parse();
 	v2m_probe();
+	if (v2m_base == 0)
+		its_node = its_find();
 	host.ph_assign = true;
 	host.ph_conf_size = 4096;
 	cons_snprintf(host_desc, sizeof(host_desc), "ECAM at 0x%lx (device "
@@ -333,9 +434,106 @@ plat_pci_intx_line(const struct plat_pci_intx *pi)
 	return line;
 }
 
+/* Requester ID rid as the ITS's device ID; false if unmapped. */
+static bool
+rid_devid(uint32_t rid, uint32_t *devidp)
+{
+	int len;
+	const uint8_t *m = fdt_getprop(pci_fdt, pci_node, "msi-map", &len);
+	uint32_t mask = 0xffffffffu, base, n;
+
+	if (m == NULL) {
+		*devidp = rid;		/* msi-parent: the identity */
+		return true;
+	}
+	(void)fdt_getu32(pci_fdt, pci_node, "msi-map-mask", &mask);
+	rid &= mask;
+	for (int off = 0; off + 16 <= len; off += 16) {
+		base = fdt_be32(m + off);
+		n = fdt_be32(m + off + 12);
+		if (phandle_node(fdt_be32(m + off + 4)) == its_node &&
+		    rid >= base && rid - base < n) {
+			*devidp = fdt_be32(m + off + 8) + (rid - base);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Map event for function bus:dev.fn; its bridge's last bus to *lastp. */
+static int
+its_map_fn(unsigned bus, unsigned dev, unsigned fn, unsigned *lastp,
+    uint32_t event)
+{
+	uint32_t hdr, busreg, devid;
+
+	(void)plat_pci_conf_read(bus, dev, fn, 0x0c, &hdr);
+	if (((hdr >> 16) & 0x7f) == 1) {	/* PCI-PCI bridge */
+		(void)plat_pci_conf_read(bus, dev, fn, 0x18, &busreg);
+		if (((busreg >> 16) & 0xff) > *lastp)
+			*lastp = (busreg >> 16) & 0xff;
+	}
+	if (!rid_devid(bus << 8 | dev << 3 | fn, &devid))
+		return 0;
+	return its_map(devid, event);
+}
+
+/* Map event for every function present; 0 or an errno value. */
+static int
+its_map_all(uint32_t event)
+{
+	unsigned last = host.ph_busmin;
+	uint32_t id, hdr;
+	int err;
+
+	for (unsigned bus = host.ph_busmin; bus <= last &&
+	    bus <= host.ph_busmax; bus++)
+		for (unsigned dev = 0; dev < 32; dev++)
+			for (unsigned fn = 0; fn < 8; fn++) {
+				(void)plat_pci_conf_read(bus, dev, fn, 0, &id);
+				if ((id & 0xffff) == 0xffff) {
+					if (fn == 0)
+						break;
+					continue;
+				}
+				if ((err = its_map_fn(bus, dev, fn, &last,
+				    event)) != 0)
+					return err;
+				if (fn == 0 && (plat_pci_conf_read(bus, dev,
+				    0, 0x0c, &hdr) != 0 || !(hdr & 0x800000)))
+					break;	/* not multi-function */
+			}
+	return 0;
+}
+
+static int
+its_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
+{
+	uint32_t event;
+	unsigned intid;
+	int line, err;
+
+	if ((err = its_msi_start()) != 0)
+		return err;
+	if (its_lines == 0)
+		return ENOSPC;
+	line = 63 - __builtin_clzll(its_lines);		/* the highest */
+	if ((err = its_event_alloc(&event, &intid)) != 0 ||
+	    (err = its_map_all(event)) != 0 ||
+	    (err = gic_line_lpi(line, intid)) != 0)
+		return err;
+	its_lines &= ~(1ULL << line);
+	*linep = line;
+	*addrp = its_doorbell();
+	*datap = event;
+	return 0;
+}
+
 int
 plat_pci_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
 {
+	if (plat_pci_host() != NULL && its_node >= 0)
+		return its_msi_alloc(linep, addrp, datap);
 	if (plat_pci_host() == NULL || v2m_base == 0)
 		return EOPNOTSUPP;
 	if (v2m_next >= v2m_end)

@@ -70,7 +70,7 @@ probe_reg(const struct pci_dev *pd, unsigned reg, uint32_t *orig)
 static void
 bar_bad(struct pci_dev *pd, int reg, const char *why)
 {
-	pci_printf("pci %02x:%02x.%x: bar%d %s; skipped\n", pd->pd_bus,
+	pci_warnf("pci %02x:%02x.%x: bar%d %s; skipped\n", pd->pd_bus,
 	    pd->pd_dev, pd->pd_fn, reg, why);
 	pd->pd_flags |= PCI_DEVF_BADBAR;
 }
@@ -229,7 +229,7 @@ bar_assign(struct pci_dev *pd, struct pci_bar *b, struct pool *pools)
 	    pools[POOL_PMEM].p_ok)
 		p = &pools[POOL_PMEM];
 	if (!pool_take(p, b->pb_size, &b->pb_bus)) {
-		pci_printf("pci %02x:%02x.%x: bar%d (%llu bytes) does not fit "
+		pci_warnf("pci %02x:%02x.%x: bar%d (%llu bytes) does not fit "
 		    "the host windows; left unassigned\n", pd->pd_bus,
 		    pd->pd_dev, pd->pd_fn, b->pb_reg,
 		    (unsigned long long)b->pb_size);

@@ -60,7 +60,7 @@ pci_conf_write(const struct pci_dev *pd, unsigned reg, uint32_t v)
 void
 pci_warn(const struct pci_dev *pd, const char *what)
 {
-	pci_printf("pci %02x:%02x.%x: %s\n", pd->pd_bus, pd->pd_dev, pd->pd_fn,
+	pci_warnf("pci %02x:%02x.%x: %s\n", pd->pd_bus, pd->pd_dev, pd->pd_fn,
 	    what);
 }
 
@@ -89,6 +89,15 @@ pci_find(unsigned bus, unsigned dev, unsigned fn)
 	return NULL;
 }
 
+struct pci_dev *
+pci_dev_of(device_t dev)
+{
+	for (int i = 0; dev != NULL && i < pci_state.ps_nfunc; i++)
+		if (pci_state.ps_func[i].pd_self == dev)
+			return &pci_state.ps_func[i];
+	return NULL;
+}
+
 static bool
 id_present(uint32_t id)
 {
@@ -103,7 +112,7 @@ func_alloc(unsigned bus, unsigned dev, unsigned fn, int parent)
 
 	if (pci_state.ps_nfunc == PCI_MAXFUNCS) {
 		if (!pci_state.ps_full_reported)
-			pci_printf("pci: more than %d functions; the rest "
+			pci_warnf("pci: more than %d functions; the rest "
 			    "are ignored\n", PCI_MAXFUNCS);
 		pci_state.ps_full_reported = true;
 		return NULL;
@@ -202,7 +211,7 @@ bridge_scan(struct pci_dev *pd, int depth)
 		return;
 	}
 	if (!bridge_numbers_ok(pd, sec, sub)) {
-		pci_printf("pci %02x:%02x.%x: bridge: bus numbers %02x-%02x "
+		pci_warnf("pci %02x:%02x.%x: bridge: bus numbers %02x-%02x "
 		    "overlap another bridge's or its parent's; nothing behind "
 		    "it scanned\n", pd->pd_bus, pd->pd_dev, pd->pd_fn, sec,
 		    sub);
@@ -226,7 +235,7 @@ func_header(struct pci_dev *pd, uint32_t id)
 	pd->pd_vendor = (uint16_t)PCI_VENDOR(id);
 	pd->pd_device = (uint16_t)PCI_DEVICE(id);
 	if (class == 0xffffffffu || bhlc == 0xffffffffu) {
-		pci_printf("pci %02x:%02x.%x: %04x:%04x: configuration space "
+		pci_warnf("pci %02x:%02x.%x: %04x:%04x: configuration space "
 		    "reads all ones; skipped\n", pd->pd_bus, pd->pd_dev,
 		    pd->pd_fn, pd->pd_vendor, pd->pd_device);
 		return false;
@@ -234,7 +243,7 @@ func_header(struct pci_dev *pd, uint32_t id)
 	pd->pd_class = class;
 	pd->pd_hdrtype = (uint8_t)PCI_HDRTYPE(bhlc);
 	if (pd->pd_hdrtype > PCI_HDRTYPE_CARDBUS) {
-		pci_printf("pci %02x:%02x.%x: %04x:%04x: unknown header type "
+		pci_warnf("pci %02x:%02x.%x: %04x:%04x: unknown header type "
 		    "%u; skipped\n", pd->pd_bus, pd->pd_dev, pd->pd_fn,
 		    pd->pd_vendor, pd->pd_device, pd->pd_hdrtype);
 		return false;
@@ -304,10 +313,15 @@ pci_scan(void)
 	ps->ps_scanned = true;
 	ps->ps_nfunc = 0;
 	ps->ps_full_reported = false;
-	ps->ps_have_host = rumpcomp_pci_host_info(&ps->ps_host) == 0;
-	if (!ps->ps_have_host || ps->ps_host.ph_busmin > ps->ps_host.ph_busmax
-	    || ps->ps_host.ph_busmax > 255)
+	if (rumpcomp_pci_host_info(&ps->ps_host) != 0)
 		return ENODEV;
+	if (ps->ps_host.ph_busmin > ps->ps_host.ph_busmax ||
+	    ps->ps_host.ph_busmax > 255) {
+		pci_warnf("pci: host bridge reports buses %02x-%02x; not "
+		    "scanned", ps->ps_host.ph_busmin, ps->ps_host.ph_busmax);
+		return ENODEV;
+	}
+	ps->ps_have_host = true;
 	next_bus = ps->ps_host.ph_busmin + 1;
 	bus_scan(ps->ps_host.ph_busmin, -1, 0);
 	if (ps->ps_host.ph_assign)

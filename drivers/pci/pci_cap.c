@@ -37,7 +37,7 @@ cap_add(struct pci_dev *pd, uint8_t id, uint8_t off)
 static void
 cap_cut(struct pci_dev *pd, const char *why, unsigned off)
 {
-	pci_printf("pci %02x:%02x.%x: capability list %s at 0x%02x; list "
+	pci_warnf("pci %02x:%02x.%x: capability list %s at 0x%02x; list "
 	    "cut\n", pd->pd_bus, pd->pd_dev, pd->pd_fn, why, off);
 	pd->pd_flags |= PCI_DEVF_BADCAP;
 }

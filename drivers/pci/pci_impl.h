@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kern/klog.h>
 #include <pci/pci.h>
 #include <rump/rumpcomp_pci.h>
 #include <rump/rumpuser.h>
@@ -35,7 +36,8 @@ struct pci_state {
 };
 extern struct pci_state pci_state;
 
-#define pci_printf rumpuser_dprintf
+/* Bad input from the hardware: a warning (printed even under quiet). */
+#define pci_warnf(...) klog(LOG_WARNING, __VA_ARGS__)
 
 /* pci_bus.c */
 uint32_t pci_conf_bdf(unsigned bus, unsigned dev, unsigned fn, unsigned reg);
@@ -52,8 +54,5 @@ bool pci_bus_to_cpu(uint64_t bus, bool io, uint64_t *cpu);
 void pci_caps_walk(struct pci_dev *pd);
 void pci_intx_map(struct pci_dev *pd);
 const char *pci_cap_name(uint8_t id);
-
-/* pci_list.c */
-const char *pci_class_name(uint32_t class);
 
 #endif

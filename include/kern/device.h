@@ -25,7 +25,8 @@
  * config_detach detaches the children first (last attached first), then
  * calls cd_detach; if any of these fails (returns an errno value), it
  * stops there and returns that error, and the device stays attached.
- * On success the softc is freed.
+ * On success the parent's cd_childdetached (if any) is told, then the
+ * softc is freed.
  *
  * Locking: the tree structure is protected internally. Match, attach and
  * detach functions run without that lock, in thread context with a CPU,
@@ -56,6 +57,8 @@ struct cfdriver {
 	int (*cd_match)(device_t parent, void *aux);
 	void (*cd_attach)(device_t parent, device_t self, void *aux);
 	int (*cd_detach)(device_t self, int flags);	/* NULL: cannot */
+	/* Optional: child, just detached, is about to be freed. */
+	void (*cd_childdetached)(device_t self, device_t child);
 };
 
 #define CFDRIVER_DECLARE(drv) \
@@ -69,6 +72,15 @@ struct cfdriver {
 int config_init(void);
 device_t config_root(void);
 device_t config_found(device_t parent, void *aux, cfprint_t print);
+/*
+ * config_found in steps, for a bus that must prepare a child between
+ * match and attach (PCI turns decoding on): the best driver for aux
+ * (NULL: none), attaching one, and the "not configured" report.
+ */
+const struct cfdriver *config_match(device_t parent, void *aux);
+device_t config_attach(device_t parent, const struct cfdriver *cd,
+    void *aux, cfprint_t print);
+void config_unconfigured(device_t parent, void *aux, cfprint_t print);
 /* Number of devices attached. */
 int config_search_all(device_t parent, void *aux);
 int config_detach(device_t dev, int flags);

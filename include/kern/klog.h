@@ -4,6 +4,11 @@
  * parameter "loglevel" (a number 0-7 or a name: err, warning, notice,
  * info, debug), read from rumpuser_getparam at rump_init.
  *
+ * The console has a second threshold, klog_setconslevel: a message
+ * above it is kept in the ring but not printed. It starts at LOG_DEBUG
+ * (the console shows what the log keeps), or at LOG_WARNING when the
+ * kernel option "quiet" is given: warnings and errors still print.
+ *
  * A message is formatted (printf-like: %d %i %u %x %X %o %p %s %c %%
  * with - 0 width .precision and l/ll/z/j modifiers) into a line of at
  * most KLOG_LINEMAX bytes, kept in a ring buffer of recent lines
@@ -38,6 +43,8 @@ void klog(int level, const char *fmt, ...)
 void vklog(int level, const char *fmt, va_list ap);
 void klog_setlevel(int level);
 int klog_getlevel(void);
+void klog_setconslevel(int level);
+int klog_getconslevel(void);
 /* Level from a name or digit string; -1 if unknown. */
 int klog_parselevel(const char *s);
 /*

@@ -2,27 +2,37 @@
  * The PCI bus driver (drivers/pci/): enumeration of every bus behind the
  * host bridge and every bridge, BAR sizing and (where the firmware left
  * it to us) assignment, capabilities, INTx / MSI / MSI-X, the listing,
- * and a driver table with separate match and attach steps.
+ * and the autoconf glue that makes PCI a bus of the rump kernel.
  *
  * Portable: it reaches the machine only through the rumpcomp_pci_*
- * hypercalls (<rump/rumpcomp_pci.h>) and prints with rumpuser_dprintf.
+ * hypercalls (<rump/rumpcomp_pci.h>) and prints through klog.
+ *
+ * Autoconf: the cfdriver "pci" attaches at "mainbus" when the platform
+ * reports a host bridge (rumpcomp_pci_host_info). Its attach scans
+ * (pci_scan), logs the listing once (pci_list, LOG_INFO: "quiet"
+ * silences it, the scan's warnings stay visible), then offers every
+ * function on the root bus to config_found with a struct
+ * pci_attach_args. PCI-to-PCI bridges attach as "ppb", which offers the
+ * functions behind it the same way; both offer the bus attribute "pci".
+ * A PCI driver is an ordinary cfdriver with cd_attachto "pci": an ID
+ * table and a match (usually just pci_match_ids) / attach pair.
+ *
+ * Only a matched function is touched: memory and I/O decoding and bus
+ * mastering are turned on between match and attach. An unmatched one is
+ * reported ("<class> <ids> at pci0 dev 3 function 0 not configured") and
+ * left as it was; so is one with a BAR that got no address (decoding it
+ * would claim whatever lies at the BAR's reset value), with a warning.
  *
  * Life cycle: pci_scan() records every function (once; later calls
  * return at once, since renumbering buses under attached drivers would
- * break them); pci_list() prints them; pci_attach_all() offers each function
- * to the registered drivers in registration order. A function no driver
- * takes is listed and otherwise left alone: its BARs are sized (and, on
- * machines without firmware, given addresses), but memory and I/O
- * decoding and bus mastering stay as they were. pci_init() scans,
- * attaches (printing "NAME at pci BB:DD.F: attached" per driver) and
- * lists; the kernel calls it once at boot.
+ * break them). The kernel scans at boot; an application only reads.
  *
  * Errors are errno values of the libc the rump kernel runs with (newlib
  * on bare metal, like sys/; the host's in the tests).
  * Bad hardware input (a function that reads all ones past its ID, a BAR
  * that sizes to zero or to more than the address space, a looping
  * capability list, a bridge whose bus numbers overlap another's) is
- * reported on the console and the offending part skipped.
+ * logged as a warning and the offending part skipped.
  */
 #ifndef PCI_PCI_H
 #define PCI_PCI_H
@@ -30,10 +40,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kern/device.h>
 #include <pci/pcireg.h>
 
 #define PCI_MAXFUNCS 256	/* functions recorded in one scan */
-#define PCI_MAXDRIVERS 32
 
 /* Kinds of BAR; pb_kind. */
 #define PCI_BAR_KIND_NONE 0	/* not implemented, or skipped */
@@ -57,8 +67,6 @@ struct pci_bar {
 #define PCI_DEVF_BRIDGE_OFF 0x4	/* nothing behind this bridge scanned */
 #define PCI_DEVF_ENABLED 0x8	/* decoding enabled for a driver */
 
-struct pci_driver;
-
 struct pci_dev {
 	uint8_t pd_bus, pd_dev, pd_fn;
 	uint8_t pd_hdrtype;	/* PCI_HDRTYPE_* */
@@ -78,8 +86,7 @@ struct pci_dev {
 	uint8_t pd_capid[PCI_CAP_MAX];
 	uint8_t pd_capoff[PCI_CAP_MAX];
 	uint8_t pd_msi, pd_msix, pd_pcie;	/* capability offsets, or 0 */
-	const struct pci_driver *pd_driver;
-	void *pd_softc;		/* the driver's */
+	device_t pd_self;	/* the device attached to it, or NULL */
 };
 
 /* A driver ID: vendor and device; PCI_ID_ANY matches any device ID. */
@@ -89,33 +96,54 @@ struct pci_id {
 	uint16_t pi_device;
 };
 
-struct pci_driver {
-	const char *pdr_name;
-	const struct pci_id *pdr_ids;	/* ends with pi_vendor == 0 */
-	/* Optional, after an ID matched: 0 declines the function. */
-	int (*pdr_match)(const struct pci_dev *pd);
-	/* Decoding and bus mastering are on. 0 or an errno value. */
-	int (*pdr_attach)(struct pci_dev *pd);
+/*
+ * What a PCI driver's match and attach get as aux. pa_pd is the scan's
+ * record (it lives as long as the kernel); the rest are copies for
+ * matching. pa_bar[i] is BAR register i (PCI_BAR_KIND_NONE if absent or
+ * skipped).
+ */
+struct pci_attach_args {
+	unsigned pa_bus, pa_device, pa_function;
+	uint16_t pa_vendor, pa_product;
+	uint32_t pa_class;		/* class.sub.if.revision */
+	uint8_t pa_intrpin;		/* 0 none, 1..4 INTA..INTD */
+	uint8_t pa_intrline;		/* Interrupt Line register */
+	int pa_irq;			/* platform line of INTx, -1 if none */
+	int pa_nbar;
+	const struct pci_bar *pa_bar;
+	struct pci_dev *pa_pd;
 };
 
-/* Scan, list, attach: the boot entry. 0, or ENODEV if there is no PCI. */
-int pci_init(void);
+/*
+ * Match helper: 1 if the function's IDs are in ids (ending with
+ * pi_vendor == 0), else 0. A match function returns its result, or a
+ * higher priority to win over a generic driver.
+ */
+int pci_match_ids(const struct pci_id *ids, const struct pci_attach_args *pa);
+
+/* The scan (done by the "pci" device's attach at boot). 0 or ENODEV. */
 int pci_scan(void);
 void pci_scan_reset(void);	/* tests: forget the scan */
+
+/*
+ * The listing, one line at a time (without '\n') to out; pci_list()
+ * logs it (LOG_INFO). Owners are the attached devices' names.
+ */
+typedef void (*pci_out_t)(void *arg, const char *line);
+void pci_list_to(pci_out_t out, void *arg);
 void pci_list(void);
-void pci_list_tree(void);	/* the device tree, indented by bus */
-int pci_attach_all(void);
 
 /* The scan's functions, in scan order (depth first). */
 int pci_nfuncs(void);
 struct pci_dev *pci_func(int i);
 struct pci_dev *pci_find(unsigned bus, unsigned dev, unsigned fn);
+/* The function a device attached to, or NULL. */
+struct pci_dev *pci_dev_of(device_t dev);
 
-/* Drivers: 0, EINVAL (no name, IDs or attach) or ENOSPC. */
-int pci_driver_register(const struct pci_driver *drv);
-void pci_drivers_clear(void);	/* tests */
 /* The name the demo table gives a known device, or NULL. */
 const char *pci_known_name(uint16_t vendor, uint16_t device);
+/* A short name of a class register's class and subclass ("ethernet"). */
+const char *pci_class_name(uint32_t class);
 
 /* Configuration space of a recorded function (32-bit, aligned). */
 uint32_t pci_conf_read(const struct pci_dev *pd, unsigned reg);

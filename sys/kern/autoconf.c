@@ -170,13 +170,15 @@ free_device(device_t dev)
 }
 
 /* Allocate, name and attach a device of cd under parent. */
-static device_t
-attach(device_t parent, const struct cfdriver *cd, void *aux,
+device_t
+config_attach(device_t parent, const struct cfdriver *cd, void *aux,
     cfprint_t print)
 {
 	char desc[KLOG_LINEMAX / 2] = "";
 	device_t dev;
 
+	checked(parent);
+	KASSERT(cd != NULL && attaches_to(cd, parent));
 	dev = kmem_zalloc(sizeof(*dev), KM_SLEEP);
 	dev->dv_magic = DEVICE_MAGIC;
 	dev->dv_driver = cd;
@@ -201,11 +203,10 @@ better(int pa, const struct cfdriver *a, int pb, const struct cfdriver *b)
 	return kstrcmp(a->cd_name, b->cd_name) < 0;
 }
 
-device_t
-config_found(device_t parent, void *aux, cfprint_t print)
+const struct cfdriver *
+config_match(device_t parent, void *aux)
 {
 	const struct cfdriver *best = NULL;
-	char desc[KLOG_LINEMAX / 2] = "";
 	int bestpri = 0, pri;
 
 	checked(parent);
@@ -219,12 +220,29 @@ config_found(device_t parent, void *aux, cfprint_t print)
 			bestpri = pri;
 		}
 	}
-	if (best != NULL)
-		return attach(parent, best, aux, print);
-	if (print != NULL) {
-		print(aux, parent->dv_xname, desc, sizeof(desc));
-		klog(LOG_INFO, "%s not configured", desc);
-	}
+	return best;
+}
+
+void
+config_unconfigured(device_t parent, void *aux, cfprint_t print)
+{
+	char desc[KLOG_LINEMAX / 2] = "";
+
+	checked(parent);
+	if (print == NULL)
+		return;
+	print(aux, parent->dv_xname, desc, sizeof(desc));
+	klog(LOG_INFO, "%s not configured", desc);
+}
+
+device_t
+config_found(device_t parent, void *aux, cfprint_t print)
+{
+	const struct cfdriver *cd = config_match(parent, aux);
+
+	if (cd != NULL)
+		return config_attach(parent, cd, aux, print);
+	config_unconfigured(parent, aux, print);
 	return NULL;
 }
 
@@ -239,7 +257,7 @@ config_search_all(device_t parent, void *aux)
 		if (!attaches_to(*cdp, parent) || (*cdp)->cd_match == NULL)
 			continue;
 		if ((*cdp)->cd_match(parent, aux) > 0) {
-			attach(parent, *cdp, aux, NULL);
+			config_attach(parent, *cdp, aux, NULL);
 			n++;
 		}
 	}
@@ -276,6 +294,8 @@ config_detach(device_t dev, int flags)
 	if ((rv = dev->dv_driver->cd_detach(dev, flags)) != 0)
 		return rv;
 	remove_device(dev);
+	if (dev->dv_parent->dv_driver->cd_childdetached != NULL)
+		dev->dv_parent->dv_driver->cd_childdetached(dev->dv_parent, dev);
 	if ((flags & DETACH_QUIET) == 0)
 		klog(LOG_INFO, "%s detached", dev->dv_xname);
 	free_device(dev);

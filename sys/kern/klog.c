@@ -4,10 +4,13 @@
  * Ring invariant: kl_ring holds the last kl_used bytes written, ending
  * at kl_head (exclusive), as whole lines when the ring has not wrapped;
  * after a wrap the oldest line may be cut, and klog_dmesg skips up to
- * the first newline. kl_mtx (a SPIN hypercall mutex taken with
+ * the first newline. A message at most kl_level goes to the ring; one
+ * also at most kl_conslevel goes to the console ("quiet" lowers that
+ * to LOG_WARNING: informational lines stay in the ring only). kl_mtx (a SPIN hypercall mutex taken with
  * enter_nowrap) protects the ring; the console write happens outside
  * it, one rumpuser_dprintf per line, so lines never mix.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,6 +27,7 @@ static char kl_ring[KLOG_RINGSIZE];
 static size_t kl_head;
 static size_t kl_used;
 static int kl_level = LOG_INFO;
+static int kl_conslevel = LOG_DEBUG;	/* console: also at most this */
 
 static const char *const kl_names[] = {
 	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
@@ -48,6 +52,8 @@ klog_init(void)
 
 	if (kl_mtx == NULL)
 		rumpuser_mutex_init(&kl_mtx, RUMPUSER_MTX_SPIN);
+	if (rumpuser_getparam("quiet", buf, sizeof(buf)) != ENOENT)
+		klog_setconslevel(LOG_WARNING);
 	if (rumpuser_getparam("loglevel", buf, sizeof(buf)) != 0)
 		return;
 	if ((level = klog_parselevel(buf)) >= 0)
@@ -70,6 +76,22 @@ int
 klog_getlevel(void)
 {
 	return __atomic_load_n(&kl_level, __ATOMIC_RELAXED);
+}
+
+void
+klog_setconslevel(int level)
+{
+	if (level < LOG_EMERG)
+		level = LOG_EMERG;
+	if (level > LOG_DEBUG)
+		level = LOG_DEBUG;
+	__atomic_store_n(&kl_conslevel, level, __ATOMIC_RELAXED);
+}
+
+int
+klog_getconslevel(void)
+{
+	return __atomic_load_n(&kl_conslevel, __ATOMIC_RELAXED);
 }
 
 static void
@@ -105,7 +127,8 @@ emit(int level, const char *prefix, const char *fmt, va_list ap)
 		line[n] = '\0';
 	}
 	ring_put(line, n);
-	rumpuser_dprintf("%s", line);
+	if (level <= klog_getconslevel())
+		rumpuser_dprintf("%s", line);
 }
 
 void

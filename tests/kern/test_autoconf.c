@@ -1,7 +1,8 @@
 /*
  * Autoconfiguration with a fake bus: match priorities and ties, unit
  * numbers per driver and their reuse, "not configured", detach order
- * and failure, softc lifetime, the tree walk.
+ * and failure, softc lifetime, the tree walk; config_found's steps
+ * (match, attach, unconfigured) and the parent's childdetached hook.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@ struct fake_softc {
 };
 
 static char detach_log[128];
+static int childdetached_n;
+static device_t childdetached_last;
 
 static void
 fake_print(void *aux, const char *pnp, char *buf, size_t len)
@@ -67,6 +70,14 @@ fake_detach(device_t self, int flags)
 	return 0;
 }
 
+static void
+fakebus_childdetached(device_t self, device_t child)
+{
+	(void)self;
+	childdetached_n++;
+	childdetached_last = child;
+}
+
 static const struct cfdriver fakebus_cd = {
 	.cd_name = "fakebus",
 	.cd_attachto = "mainbus",
@@ -74,6 +85,7 @@ static const struct cfdriver fakebus_cd = {
 	.cd_match = fakebus_match,
 	.cd_attach = fakebus_attach,
 	.cd_detach = fake_detach,
+	.cd_childdetached = fakebus_childdetached,
 };
 CFDRIVER_DECLARE(fakebus_cd);
 
@@ -233,4 +245,25 @@ KT_CASE(autoconf_detach_children_last_first)
 	KT_CHECK(config_search_all(device_find_by_xname("mainbus0"), NULL) ==
 	    1);
 	KT_CHECK(device_find_by_xname("fakebus0") != NULL);
+}
+
+KT_CASE(autoconf_steps_and_childdetached)
+{
+	device_t bus = device_find_by_xname("fakebus0");
+	struct fake_aux fa = {1, 7}, none = {9, 6};
+	const struct cfdriver *cd;
+	device_t d;
+
+	KT_CHECK(config_match(bus, &none) == NULL);
+	config_unconfigured(bus, &none, fake_print);
+	KT_CHECK(kt_dmesg_has(
+	    "thing kind 9 at fakebus0 id 6 not configured\n"));
+	cd = config_match(bus, &fa);
+	KT_CHECK(cd != NULL && strcmp(cd->cd_name, "wmx") == 0);
+	d = config_attach(bus, cd, &fa, fake_print);
+	KT_CHECK(d != NULL && device_driver(d) == cd);
+	KT_CHECK(((struct fake_softc *)device_private(d))->sc_id == 7);
+	childdetached_n = 0;
+	KT_CHECK(config_detach(d, DETACH_QUIET) == 0);
+	KT_CHECK(childdetached_n == 1 && childdetached_last == d);
 }

@@ -78,3 +78,16 @@ KT_CASE(kvsnprintf_like_c99)
 	KT_CHECK(ksnprintf(small, sizeof(small), "%s", "0123456789") == 10);
 	KT_CHECK(strcmp(small, "0123456") == 0);
 }
+
+KT_CASE(klog_console_level_keeps_ring)
+{
+	int old = klog_getconslevel();
+
+	klog_setconslevel(LOG_WARNING);	/* what "quiet" does */
+	KT_CHECK(klog_getconslevel() == LOG_WARNING);
+	klog(LOG_INFO, "quiet-but-kept-%d", 7);
+	KT_CHECK(kt_dmesg_has("quiet-but-kept-7\n"));
+	klog_setconslevel(99);
+	KT_CHECK(klog_getconslevel() == LOG_DEBUG);
+	klog_setconslevel(old);
+}

@@ -1,6 +1,8 @@
 /*
- * The fake PCI machine (fakepci.h): rumpcomp_pci_* and rumpuser_dprintf
- * for drivers/pci on the host.
+ * The fake PCI machine (fakepci.h): rumpcomp_pci_* and the console
+ * (rumpuser_dprintf, rumpuser_putchar: into fake_log) for drivers/pci
+ * on the host, in place of hypercall-posix's pci.c and console.c. DMA
+ * memory is plain heap memory (no test here does DMA).
  *
  * A function is reachable at bus B when every bridge above it forwards
  * B: its parent bridge's secondary bus is B, and each ancestor's
@@ -10,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pci/pcireg.h>
@@ -43,8 +46,7 @@ fake_reset(bool assign)
 	fake_host.ph_conf_size = 256;
 	snprintf(fake_host.ph_desc, sizeof(fake_host.ph_desc), "fake");
 	fake_have_host = true;
-	fake_log[0] = '\0';
-	fake_loglen = 0;
+	fake_log_clear();
 	ncookies = 0;
 	memset(fake_msix_table, 0, sizeof(fake_msix_table));
 }
@@ -123,6 +125,13 @@ uint32_t
 fake_reg(int f, unsigned reg)
 {
 	return fake_fns[f].ff_cfg[reg / 4];
+}
+
+void
+fake_log_clear(void)
+{
+	fake_log[0] = '\0';
+	fake_loglen = 0;
 }
 
 bool
@@ -322,4 +331,57 @@ rumpuser_dprintf(const char *fmt, ...)
 	va_end(ap);
 	if (n > 0 && fake_loglen + (size_t)n < sizeof(fake_log))
 		fake_loglen += (size_t)n;
+}
+
+void
+rumpuser_putchar(int ch)
+{
+	char c[2] = { (char)ch, '\0' };
+
+	rumpuser_dprintf("%s", c);
+}
+
+int
+rumpcomp_pci_iospace_init(void)
+{
+	return 0;
+}
+
+int
+rumpcomp_pci_dmalloc(size_t size, size_t align, unsigned long *pap,
+    unsigned long *vap)
+{
+	void *p;
+
+	if (size == 0 || (align & (align - 1)) != 0)
+		return EINVAL;
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	if (posix_memalign(&p, align, size) != 0)
+		return ENOMEM;
+	*pap = *vap = (unsigned long)p;
+	return 0;
+}
+
+void
+rumpcomp_pci_dmafree(unsigned long mem, size_t size)
+{
+	(void)size;
+	free((void *)mem);
+}
+
+int
+rumpcomp_pci_dmamem_map(struct rumpcomp_pci_dmaseg *segs, size_t nseg,
+    size_t totlen, void **vap)
+{
+	if (nseg != 1 || totlen > segs[0].ds_len)
+		return EINVAL;
+	*vap = (void *)segs[0].ds_vacookie;
+	return 0;
+}
+
+unsigned long
+rumpcomp_pci_virt_to_mach(void *virt)
+{
+	return (unsigned long)virt;
 }

@@ -44,6 +44,7 @@ void fake_cap(int f, unsigned off, uint8_t id, unsigned next, uint16_t ctl);
 void fake_window(unsigned flags, unsigned long bus, unsigned long cpu,
     unsigned long size);
 bool fake_logged(const char *s);
+void fake_log_clear(void);
 uint32_t fake_reg(int f, unsigned reg);
 
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Host tests of the PCI bus driver: drivers/pci/*.c over the fake PCI
-# machine (tests/pci/fakepci.c), under ASan and UBSan. Builds into
+# Host tests of the PCI bus driver: drivers/pci/*.c in a rump kernel
+# (sys/kern/*.c over hypercall-posix, whose pci.c and console.c the fake
+# PCI machine tests/pci/fakepci.c replaces), under ASan and UBSan. Builds into
 # BUILDDIR and ends with "N passed, N failed"; exits nonzero on any
 # failure, including a build failure or a crash before the summary.
 # Usage: tests/pci/run.sh BUILDDIR
@@ -10,17 +11,20 @@ out=${1:?usage: $0 BUILDDIR}
 mkdir -p "$out" || exit 1
 CC=${CC:-gcc}
 CFLAGS="-std=gnu11 -g -O1 -fsanitize=address,undefined
-	-fno-sanitize-recover=all -fno-omit-frame-pointer
-	-Wall -Wextra -Werror -I$top/include -I$top/tests/pci"
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE -pthread
+	-Wall -Wextra -Werror -I$top/include -I$top/hypercall-posix
+	-I$top/tests/pci"
+posix=$(ls "$top"/hypercall-posix/*.c | grep -Ev '/(pci|console)\.c$')
 
 # shellcheck disable=SC2086
 if ! $CC $CFLAGS -o "$out/test_pci" "$top"/drivers/pci/*.c \
+    "$top"/sys/kern/*.c $posix \
     "$top/tests/pci/fakepci.c" "$top/tests/pci/test_pci.c"; then
 	echo "FAIL test_pci: does not build"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+RUMP_NCPU=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$out/test_pci" >"$out/test_pci.log" 2>&1
 rc=$?
 grep -E '^(ok|FAIL) ' "$out/test_pci.log"

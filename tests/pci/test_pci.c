@@ -1,15 +1,26 @@
 /*
  * Host tests of the PCI bus driver (drivers/pci) over the fake machine
- * of fakepci.c: enumeration through bridges, bus numbering (firmware's
- * and ours), BAR sizing and assignment, capabilities, MSI / MSI-X,
- * drivers, and the bad inputs the issue lists: a function reading all
- * ones, BARs sizing to zero or past the address space, a looping
- * capability list, overlapping bridges. Prints "ok NAME" / "FAIL NAME:
- * why" per case and "N passed, N failed".
+ * of fakepci.c, inside a rump kernel (sys/kern over hypercall-posix):
+ * enumeration through bridges, bus numbering (firmware's and ours), BAR
+ * sizing and assignment, capabilities, MSI / MSI-X, and the bad inputs
+ * the issue lists: a function reading all ones, BARs sizing to zero or
+ * past the address space, a looping capability list, overlapping
+ * bridges. Then autoconf: pci0 at mainbus, ppb for bridges, drivers
+ * that are cfdrivers with an ID table, "not configured" for the rest,
+ * decoding turned on only for matched functions, quiet.
+ *
+ * The rump kernel boots once, with no host bridge (so no pci0); a test
+ * that wants the bus attaches it with attach_bus() after building its
+ * machine, and begin() detaches it again. The test drivers match only
+ * while drivers_on is set. Prints "ok NAME" / "FAIL NAME: why" per
+ * case and "N passed, N failed".
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <kern/device.h>
+#include <kern/klog.h>
+#include <kern/rump.h>
 #include <pci/pci.h>
 
 #include "fakepci.h"
@@ -32,14 +43,36 @@ static int cur_failed;
 #define ETH 0x02000003u
 #define MEM_PF (PCI_BAR_MEM_PREFETCH)
 
+static bool drivers_on;
+
 static void
 begin(const char *name, bool assign)
 {
+	device_t pci0 = device_find_by_xname("pci0");
+
 	cur = name;
 	cur_failed = 0;
+	drivers_on = false;
+	if (pci0 != NULL && config_detach(pci0, DETACH_QUIET) != 0)
+		printf("FAIL %s: cannot detach pci0\n", name);
 	fake_reset(assign);
 	pci_scan_reset();
-	pci_drivers_clear();
+}
+
+/* What the kernel does at boot, on the machine built so far. */
+static device_t
+attach_bus(void)
+{
+	return config_found(device_find_by_xname("mainbus0"), NULL, NULL);
+}
+
+/* s logged before t (both logged). */
+static bool
+logged_before(const char *s, const char *t)
+{
+	const char *a = strstr(fake_log, s), *b = strstr(fake_log, t);
+
+	return a != NULL && b != NULL && a < b;
 }
 
 static void
@@ -86,7 +119,7 @@ test_firmware_root(void)
 	CHECK(pci_nfuncs() == 2);
 	pci_list();
 	CHECK(fake_logged("pci 00:03.0 8086:100e rev 03 class 02:00:00 "
-	    "ethernet, INTA irq 3: e1000 (82540EM), no driver"));
+	    "ethernet, INTA irq 3: e1000 (82540EM)\n"));
 	CHECK(fake_logged("pci 00:03.0   bar0 mem32 0xfebc0000 size 128K"));
 	CHECK(fake_logged("pci 00:03.0   bar1 io 0xc000 size 64\n"));
 	/* Sizing restored the BARs and left decoding alone. */
@@ -311,73 +344,226 @@ test_long_caps(void)
 	end();
 }
 
+/* ---- Test drivers: cfdrivers at "pci" ---- */
+
 static int attached;
+static uint32_t cmd_at_attach;
+
+static const struct pci_id testnic_ids[] = {
+	{ 0x8086, 0x100e },
+	{ 0, 0 },
+};
+static const struct pci_id vionic_ids[] = {
+	{ 0x1af4, PCI_ID_ANY },
+	{ 0, 0 },
+};
 
 static int
-attach_ok(struct pci_dev *pd)
+testnic_match(device_t parent, void *aux)
 {
-	attached++;
-	return (pci_conf_read(pd, PCI_COMMAND_STATUS_REG) & 7) == 7 ? 0 : 5;
+	(void)parent;
+	return drivers_on ? pci_match_ids(testnic_ids, aux) : 0;
 }
 
 static int
-attach_fail(struct pci_dev *pd)
+vionic_match(device_t parent, void *aux)
 {
-	(void)pd;
-	return 19;
+	(void)parent;
+	return drivers_on ? pci_match_ids(vionic_ids, aux) : 0;
+}
+
+static void
+nic_attach(device_t parent, device_t self, void *aux)
+{
+	const struct pci_attach_args *pa = aux;
+
+	(void)parent;
+	attached++;
+	cmd_at_attach = pci_conf_read(pa->pa_pd, PCI_COMMAND_STATUS_REG);
+	aprint_normal(self, "test nic, bar0 size %llu",
+	    (unsigned long long)pa->pa_bar[0].pb_size);
+}
+
+static int
+nic_detach(device_t self, int flags)
+{
+	(void)self;
+	(void)flags;
+	return 0;
+}
+
+static const struct cfdriver testnic_cd = {
+	.cd_name = "testnic",
+	.cd_attachto = "pci",
+	.cd_match = testnic_match,
+	.cd_attach = nic_attach,
+	.cd_detach = nic_detach,
+};
+CFDRIVER_DECLARE(testnic_cd);
+
+static const struct cfdriver vionic_cd = {
+	.cd_name = "vionic",
+	.cd_attachto = "pci",
+	.cd_match = vionic_match,
+	.cd_attach = nic_attach,
+	.cd_detach = nic_detach,
+};
+CFDRIVER_DECLARE(vionic_cd);
+
+static void
+test_match_ids(void)
+{
+	struct pci_attach_args pa = { .pa_vendor = 0x8086,
+	    .pa_product = 0x100e };
+	static const struct pci_id empty[] = { { 0, 0 } };
+
+	begin("pci_match_ids", false);
+	CHECK(pci_match_ids(testnic_ids, &pa) == 1);
+	CHECK(pci_match_ids(vionic_ids, &pa) == 0);
+	CHECK(pci_match_ids(empty, &pa) == 0);
+	pa.pa_vendor = 0x1af4;
+	pa.pa_product = 0x1234;
+	CHECK(pci_match_ids(vionic_ids, &pa) == 1);
+	end();
 }
 
 static void
 test_drivers(void)
 {
-	static const struct pci_id ids[] = { { 0x8086, 0x100e }, { 0, 0 } };
-	static const struct pci_id any[] = { { 0x1af4, PCI_ID_ANY }, { 0, 0 } };
-	static const struct pci_driver good = { "testnic", ids, NULL,
-	    attach_ok };
-	static const struct pci_driver bad = { "badnic", any, NULL,
-	    attach_fail };
-	static const struct pci_driver none = { NULL, ids, NULL, attach_ok };
+	device_t nic;
+	struct pci_dev *pd;
 	int a, b, c;
 
 	begin("driver_match_attach", false);
+	drivers_on = true;
 	attached = 0;
+	fake_add(-1, 0, 0, 0x8086, 0x1237, HOSTBR, 0);
 	a = add_nic(-1, 3, 0xfebc0000u, 0xc000);
 	b = fake_add(-1, 4, 0, 0x1af4, 0x1041, ETH, 0);
 	c = fake_add(-1, 5, 0, 0x10ec, 0x8139, ETH, 0);
-	CHECK(pci_driver_register(&none) != 0);
-	CHECK(pci_driver_register(&good) == 0);
-	CHECK(pci_driver_register(&bad) == 0);
-	CHECK(pci_init() == 0);
-	CHECK(attached == 1);
-	CHECK(fake_logged("testnic at pci 00:03.0: attached"));
-	CHECK(fake_logged("badnic at pci 00:04.0: attach failed (error 19)"));
-	CHECK(fake_logged("pci 00:03.0 8086:100e rev 03 class 02:00:00 "
-	    "ethernet, INTA irq 3: driver testnic"));
-	CHECK(fake_logged("pci 00:05.0 10ec:8139 rev 03 class 02:00:00 "
-	    "ethernet: rtl8139, no driver"));
+	fake_bar(c, 0, 0xffffff00u, PCI_BAR_IO, 0xc100);
+	CHECK(attach_bus() != NULL);
+	CHECK(attached == 2);
+	CHECK(fake_logged("pci0 at mainbus0\n"));
+	CHECK(fake_logged("pci0: fake, buses 00-ff, 4 functions\n"));
+	CHECK(fake_logged("testnic0 at pci0 dev 3 function 0\n"));
+	CHECK(fake_logged("testnic0: test nic, bar0 size 131072\n"));
+	CHECK(fake_logged("vionic0 at pci0 dev 4 function 0\n"));
+	CHECK(fake_logged("host bridge 8086:1237 i440FX host bridge at pci0 "
+	    "dev 0 function 0 not configured\n"));
+	CHECK(fake_logged("ethernet 10ec:8139 rtl8139 at pci0 dev 5 "
+	    "function 0 not configured\n"));
+	/* The listing, once, before the first attach. */
+	CHECK(logged_before("pci 00:03.0 8086:100e rev 03 class 02:00:00 "
+	    "ethernet, INTA irq 3: e1000 (82540EM)\n", "testnic0 at pci0"));
+	CHECK(logged_before("pci: 4 functions", "testnic0 at pci0"));
+	/* Decoding on before attach for the matched, never for the rest. */
+	CHECK((cmd_at_attach & 7) == 7);
 	CHECK((fake_reg(a, PCI_COMMAND_STATUS_REG) & 7) == 7);
-	CHECK((fake_reg(b, PCI_COMMAND_STATUS_REG) & 7) == 0);
+	CHECK((fake_reg(b, PCI_COMMAND_STATUS_REG) & 7) == 7);
 	CHECK((fake_reg(c, PCI_COMMAND_STATUS_REG) & 7) == 0);
-	CHECK(pci_attach_all() == 0);	/* nothing twice */
-	CHECK(attached == 1);
+	CHECK(fake_reg(c, PCI_BAR(0)) == (0xc100u | PCI_BAR_IO));
+	nic = device_find_by_xname("testnic0");
+	pd = pci_dev_of(nic);
+	CHECK(nic != NULL && device_parent(nic) ==
+	    device_find_by_xname("pci0"));
+	CHECK(pd != NULL && pd->pd_dev == 3 && pd->pd_self == nic &&
+	    (pd->pd_flags & PCI_DEVF_ENABLED));
+	fake_log_clear();
+	pci_list();
+	CHECK(fake_logged("ethernet, INTA irq 3: testnic0\n"));
+	CHECK(fake_logged("class 02:00:00 ethernet: rtl8139\n"));
+	end();
+}
+
+static void
+test_detach_reattach(void)
+{
+	struct pci_dev *pd;
+
+	begin("detach_and_reattach", false);
+	drivers_on = true;
+	add_nic(-1, 3, 0xfebc0000u, 0xc000);
+	CHECK(attach_bus() != NULL);
+	pd = pci_find(0, 3, 0);
+	CHECK(pd != NULL && pd->pd_self != NULL);
+	CHECK(config_detach(device_find_by_xname("pci0"), 0) == 0);
+	CHECK(fake_logged("testnic0 detached"));
+	CHECK(pd != NULL && pd->pd_self == NULL);
+	CHECK(device_find_by_xname("testnic0") == NULL);
+	CHECK(attach_bus() != NULL);	/* the scan is kept, not redone */
+	CHECK(pci_find(0, 3, 0) == pd);
+	CHECK(pd != NULL && pd->pd_self == device_find_by_xname("testnic0"));
+	end();
+}
+
+static void
+test_bridges_attach(void)
+{
+	int b1, b2;
+	device_t ppb0;
+
+	begin("bridges_attach_as_ppb", false);
+	drivers_on = true;
+	b1 = fake_add(-1, 2, 0, 0x1b36, 0x0001, PPB, 1);
+	fake_fns[b1].ff_cfg[PCI_PPB_BUS_REG / 4] = 0x050500;
+	add_nic(b1, 1, 0xfe800000u, 0xc000);
+	b2 = fake_add(-1, 3, 0, 0x1b36, 0x0001, PPB, 1);
+	fake_fns[b2].ff_cfg[PCI_PPB_BUS_REG / 4] = 0x050500;	/* overlaps */
+	add_nic(b2, 1, 0xfe900000u, 0xd000);
+	add_nic(-1, 4, 0xfea00000u, 0xe000);
+	CHECK(attach_bus() != NULL);
+	CHECK(fake_logged("ppb0 at pci0 dev 2 function 0\n"));
+	CHECK(fake_logged("ppb0: PCI bridge, buses 05-05\n"));
+	CHECK(fake_logged("testnic0 at ppb0 dev 1 function 0\n"));
+	CHECK(fake_logged("ppb1 at pci0 dev 3 function 0\n"));
+	CHECK(fake_logged("ppb1: PCI bridge, buses not scanned"));
+	CHECK(fake_logged("testnic1 at pci0 dev 4 function 0\n"));
+	ppb0 = device_find_by_xname("ppb0");
+	CHECK(ppb0 != NULL && device_parent(device_find_by_xname("testnic0"))
+	    == ppb0);
 	end();
 }
 
 static void
 test_unassigned_not_offered(void)
 {
-	static const struct pci_id ids[] = { { 0x8086, 0x100e }, { 0, 0 } };
-	static const struct pci_driver good = { "testnic", ids, NULL,
-	    attach_ok };
-
 	begin("unassigned_bar_not_offered", false);
+	drivers_on = true;
 	attached = 0;
 	add_nic(-1, 3, 0, 0);	/* firmware assigned nothing */
-	CHECK(pci_driver_register(&good) == 0);
-	CHECK(pci_init() == 0);
+	CHECK(attach_bus() != NULL);
 	CHECK(attached == 0);
-	CHECK(fake_logged("pci 00:03.0: bar0 has no address; not offered"));
+	CHECK(fake_logged("pci 00:03.0: bar0 has no address; not given to "
+	    "testnic"));
 	CHECK(fake_logged("pci 00:03.0   bar0 mem32 unassigned size 128K"));
+	CHECK(fake_logged("ethernet 8086:100e e1000 (82540EM) at pci0 dev 3 "
+	    "function 0 not configured"));
+	CHECK((fake_reg(0, PCI_COMMAND_STATUS_REG) & 7) == 0);
+	end();
+}
+
+static void
+test_quiet(void)
+{
+	static char ring[KLOG_RINGSIZE + 1];
+	int f, old = klog_getconslevel();
+
+	begin("quiet_keeps_warnings", false);
+	drivers_on = true;
+	add_nic(-1, 3, 0xfebc0000u, 0xc000);
+	f = fake_add(-1, 4, 0, 0x1234, 0x0001, ETH, 0);
+	fake_bar(f, 0, 0, MEM_PF, 0);		/* sizes to zero */
+	klog_setconslevel(LOG_WARNING);
+	CHECK(attach_bus() != NULL);
+	klog_setconslevel(old);
+	CHECK(fake_logged("pci 00:04.0: bar0 sizes to zero; skipped"));
+	CHECK(!fake_logged("pci 00:03.0 8086:100e"));
+	CHECK(!fake_logged("testnic0 at pci0"));
+	CHECK(!fake_logged("not configured"));
+	klog_dmesg(ring, sizeof(ring));
+	CHECK(strstr(ring, "pci 00:03.0 8086:100e") != NULL);
+	CHECK(strstr(ring, "testnic0 at pci0 dev 3 function 0") != NULL);
 	end();
 }
 
@@ -449,7 +635,24 @@ test_no_host(void)
 {
 	begin("no_host_bridge", false);
 	fake_have_host = false;
+	CHECK(attach_bus() == NULL);
+	CHECK(device_find_by_xname("pci0") == NULL);
 	CHECK(pci_scan() != 0);
+	pci_list();
+	CHECK(fake_logged("pci: no PCI host bridge"));
+	end();
+}
+
+static void
+test_bad_host(void)
+{
+	begin("host_with_bad_bus_range", false);
+	fake_host.ph_busmin = 9;
+	fake_host.ph_busmax = 3;
+	CHECK(pci_scan() != 0);
+	CHECK(fake_logged("pci: host bridge reports buses 09-03; not "
+	    "scanned"));
+	fake_log_clear();
 	pci_list();
 	CHECK(fake_logged("pci: no PCI host bridge"));
 	end();
@@ -490,6 +693,14 @@ test_many_functions(void)
 int
 main(void)
 {
+	int rv;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((rv = rump_init()) != 0) {
+		printf("rump_init: error %d\n0 passed, 1 failed\n", rv);
+		return 1;
+	}
+	rump_schedule();
 	test_firmware_root();
 	test_multifunction();
 	test_assign_bridges();
@@ -500,13 +711,20 @@ main(void)
 	test_bar_too_big_for_window();
 	test_caps();
 	test_long_caps();
+	test_match_ids();
 	test_drivers();
+	test_detach_reattach();
+	test_bridges_attach();
 	test_unassigned_not_offered();
+	test_quiet();
 	test_msi();
 	test_intx();
 	test_no_host();
+	test_bad_host();
 	test_scan_once();
 	test_many_functions();
+	begin("teardown", false);
+	rump_unschedule();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

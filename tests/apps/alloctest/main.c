@@ -127,3 +127,6 @@ main(void)
 	printf("alloc: %s\n", failures ? "FAIL" : "PASS");
 	return failures;
 }
+
+/* Tests the allocator below the rump kernel: none is started. */
+const int rumpmetal_app_norump = 1;

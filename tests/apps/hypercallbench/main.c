@@ -12,3 +12,6 @@ main(void)
 	hypercall_bench_main();
 	return 0;
 }
+
+/* Drives the hypercalls as a rump kernel of its own: no real one. */
+const int rumpmetal_app_norump = 1;

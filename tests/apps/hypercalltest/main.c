@@ -14,3 +14,6 @@ main(void)
 {
 	return hypercall_suite_main();
 }
+
+/* A fake rump kernel of its own: no real one is started. */
+const int rumpmetal_app_norump = 1;

@@ -60,6 +60,11 @@ int gic_set_edge(unsigned intid);
 int gic_fdt_intid(const struct fdt *fdt, int node, int idx, unsigned *intid);
 /* The same as a platform line, or -1 if it is none. */
 int gic_fdt_line(const struct fdt *fdt, int node, int idx);
+/*
+ * Make platform line irq an LPI (intid >= GIC_LPI_BASE, arm/its.h)
+ * instead of its SPI: for MSI through a GICv3 ITS. 0 or an errno value.
+ */
+int gic_line_lpi(int irq, unsigned intid);
 
 /* dtaddr.c: fdt_reg translated through the buses' "ranges". */
 int dt_reg(const struct fdt *fdt, int node, int idx, uint64_t *basep,

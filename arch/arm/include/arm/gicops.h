@@ -6,7 +6,8 @@
  * Every driver numbers its interrupts like a GIC does: INTIDs 0..31 are
  * per-CPU sources the arch handles itself (the timer), INTID 32 + n is
  * platform line n. go_ack returns something go_intid turns into an
- * INTID, GIC_INTID_SPECIAL or above when nothing is pending.
+ * INTID: 1020..1023 (GIC_INTID_SPECIAL..) when nothing is pending, an
+ * LPI (GIC_LPI_BASE and up, arm/its.h) only from a GICv3 with LPIs on.
  */
 #ifndef ARM_GICOPS_H
 #define ARM_GICOPS_H

@@ -1,7 +1,8 @@
 /*
- * PCI interrupt test (a test driver, not a real one): registers the
- * driver "irqtest" for the Intel 82540EM (e1000) and 82574L (e1000e),
- * lets the bus driver list and attach, then makes every attached
+ * PCI interrupt test (a test driver, not a real one): the cfdriver
+ * "irqtest" (an ID table for the Intel 82540EM (e1000) and 82574L
+ * (e1000e), match and attach) attaches at "pci" during the kernel's
+ * autoconfiguration, before main; main then makes every attached
  * function interrupt itself through its Interrupt Cause Set register
  * (8254x / 82574 manuals: ICR 0xc0, ICS 0xc8, IMS 0xd0, IMC 0xd8; the
  * 82574's IVAR 0xe4 routes "other" causes, link status change among
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <kern/device.h>
+#include <kern/klog.h>
 #include <pci/pci.h>
 
 #define REG_ICR 0xc0
@@ -43,6 +46,7 @@ struct target {
 };
 static struct target targets[MAXT];
 static int ntargets, ne1000e;
+static const char *const modename[] = { "intx", "msi", "msix" };
 
 static const struct pci_id irqtest_ids[] = {
 	{ 0x8086, 0x100e },
@@ -51,15 +55,29 @@ static const struct pci_id irqtest_ids[] = {
 };
 
 static int
-irqtest_attach(struct pci_dev *pd)
+irqtest_match(device_t parent, void *aux)
 {
+	(void)parent;
+	return pci_match_ids(irqtest_ids, aux);
+}
+
+/* Runs at boot, in the kernel, with decoding and bus mastering on. */
+static void
+irqtest_attach(device_t parent, device_t self, void *aux)
+{
+	struct pci_dev *pd = ((struct pci_attach_args *)aux)->pa_pd;
 	struct target *t;
 
-	if (ntargets == MAXT)
-		return ENOSPC;
+	(void)parent;
+	if (ntargets == MAXT) {
+		aprint_error(self, "too many functions");
+		return;
+	}
 	t = &targets[ntargets];
-	if ((t->t_regs = pci_bar_map(pd, 0)) == NULL)
-		return ENODEV;
+	if ((t->t_regs = pci_bar_map(pd, 0)) == NULL) {
+		aprint_error(self, "cannot map bar0");
+		return;
+	}
 	t->t_pd = pd;
 	t->t_mode = M_INTX;
 	if (pd->pd_device == 0x10d3)
@@ -67,14 +85,16 @@ irqtest_attach(struct pci_dev *pd)
 	t->t_regs[REG_IMC / 4] = 0xffffffffu;
 	(void)t->t_regs[REG_ICR / 4];
 	ntargets++;
-	return 0;
+	aprint_normal(self, "test target, %s", modename[t->t_mode]);
 }
 
-static const struct pci_driver irqtest = {
-	.pdr_name = "irqtest",
-	.pdr_ids = irqtest_ids,
-	.pdr_attach = irqtest_attach,
+static const struct cfdriver irqtest_cd = {
+	.cd_name = "irqtest",
+	.cd_attachto = "pci",
+	.cd_match = irqtest_match,
+	.cd_attach = irqtest_attach,
 };
+CFDRIVER_DECLARE(irqtest_cd);
 
 static int
 handler(void *arg)
@@ -87,8 +107,6 @@ handler(void *arg)
 	t->t_count++;
 	return 1;
 }
-
-static const char *const modename[] = { "intx", "msi", "msix" };
 
 static int
 establish(struct target *t)
@@ -141,11 +159,10 @@ main(void)
 {
 	int failed = 0;
 
-	if (pci_driver_register(&irqtest) != 0 || pci_init() != 0) {
+	if (pci_nfuncs() == 0) {
 		printf("pciirq: FAIL (no PCI)\n");
 		return 1;
 	}
-	fflush(stdout);
 	for (int i = 0; i < ntargets; i++)
 		if (run(&targets[i]) == 1)
 			failed++;
