@@ -250,7 +250,7 @@ rumpcomp_pci_msi_map(unsigned bus, unsigned dev, unsigned fun,
 	    cookie_slot(cookie, true) == NULL)
 		return ENOSPC;	/* full: fail before taking a vector */
 	ic = cookie_slot(cookie, false);
-	if ((rv = plat_pci_msi_alloc(&line, &addr, &data)) != 0)
+	if ((rv = plat_pci_msi_alloc(bus, dev, fun, &line, &addr, &data)) != 0)
 		return rv;	/* the cookie keeps its old line, if any */
 	ic->ic_line = line;
 	*addrp = addr;

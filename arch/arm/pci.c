@@ -32,9 +32,6 @@
  * LPI gets a platform line that nothing in the device tree uses (no
  * node's "interrupts", not the host's interrupt-map), from line 63
  * down, and gic.c raises that line for it (gic_line_lpi).
- * plat_pci_msi_alloc is not told which function asks, so the event is
- * mapped for every function present behind the host (the buses up to
- * the bridges' subordinate numbers): only its owner ever writes it.
  *
  * pci_host_fdt() records the tree at boot (arm_main.c); the parsing
  * happens on first use.
@@ -460,54 +457,19 @@ rid_devid(uint32_t rid, uint32_t *devidp)
 	return false;
 }
 
-/* Map event for function bus:dev.fn; its bridge's last bus to *lastp. */
+/* Map event for the function with requester ID rid; 0 or an errno. */
 static int
-its_map_fn(unsigned bus, unsigned dev, unsigned fn, unsigned *lastp,
-    uint32_t event)
+its_map_fn(uint32_t rid, uint32_t event)
 {
-	uint32_t hdr, busreg, devid;
+	uint32_t devid;
 
-	(void)plat_pci_conf_read(bus, dev, fn, 0x0c, &hdr);
-	if (((hdr >> 16) & 0x7f) == 1) {	/* PCI-PCI bridge */
-		(void)plat_pci_conf_read(bus, dev, fn, 0x18, &busreg);
-		if (((busreg >> 16) & 0xff) > *lastp)
-			*lastp = (busreg >> 16) & 0xff;
-	}
-	if (!rid_devid(bus << 8 | dev << 3 | fn, &devid))
-		return 0;
+	if (!rid_devid(rid, &devid))
+		return ENODEV;	/* the host's msi-map does not cover it */
 	return its_map(devid, event);
 }
 
-/* Map event for every function present; 0 or an errno value. */
 static int
-its_map_all(uint32_t event)
-{
-	unsigned last = host.ph_busmin;
-	uint32_t id, hdr;
-	int err;
-
-	for (unsigned bus = host.ph_busmin; bus <= last &&
-	    bus <= host.ph_busmax; bus++)
-		for (unsigned dev = 0; dev < 32; dev++)
-			for (unsigned fn = 0; fn < 8; fn++) {
-				(void)plat_pci_conf_read(bus, dev, fn, 0, &id);
-				if ((id & 0xffff) == 0xffff) {
-					if (fn == 0)
-						break;
-					continue;
-				}
-				if ((err = its_map_fn(bus, dev, fn, &last,
-				    event)) != 0)
-					return err;
-				if (fn == 0 && (plat_pci_conf_read(bus, dev,
-				    0, 0x0c, &hdr) != 0 || !(hdr & 0x800000)))
-					break;	/* not multi-function */
-			}
-	return 0;
-}
-
-static int
-its_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
+its_msi_alloc(uint32_t rid, int *linep, uint64_t *addrp, uint32_t *datap)
 {
 	uint32_t event;
 	unsigned intid;
@@ -519,7 +481,7 @@ its_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
 		return ENOSPC;
 	line = 63 - __builtin_clzll(its_lines);		/* the highest */
 	if ((err = its_event_alloc(&event, &intid)) != 0 ||
-	    (err = its_map_all(event)) != 0 ||
+	    (err = its_map_fn(rid, event)) != 0 ||
 	    (err = gic_line_lpi(line, intid)) != 0)
 		return err;
 	its_lines &= ~(1ULL << line);
@@ -530,10 +492,12 @@ its_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
 }
 
 int
-plat_pci_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
+plat_pci_msi_alloc(unsigned bus, unsigned dev, unsigned fn, int *linep,
+    uint64_t *addrp, uint32_t *datap)
 {
 	if (plat_pci_host() != NULL && its_node >= 0)
-		return its_msi_alloc(linep, addrp, datap);
+		return its_msi_alloc(bus << 8 | dev << 3 | fn, linep, addrp,
+		    datap);
 	if (plat_pci_host() == NULL || v2m_base == 0)
 		return EOPNOTSUPP;
 	if (v2m_next >= v2m_end)

@@ -220,8 +220,12 @@ gsi_end(void)
 }
 
 int
-plat_pci_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap)
+plat_pci_msi_alloc(unsigned bus, unsigned dev, unsigned fn, int *linep,
+    uint64_t *addrp, uint32_t *datap)
 {
+	(void)bus;	/* the local APIC does not care who writes */
+	(void)dev;
+	(void)fn;
 	if (!irq_using_apic())
 		return EOPNOTSUPP;
 	if (msi_next < 0) {

@@ -75,11 +75,14 @@ struct plat_pci_intx {
 int plat_pci_intx_line(const struct plat_pci_intx *pi);
 
 /*
- * A message-signalled interrupt: a free platform line and the message
- * (address, data) that raises it. 0, ENOSPC (no line left) or
- * EOPNOTSUPP (no MSI on this machine).
+ * A message-signalled interrupt for function bus:dev.fn: a free platform
+ * line and the message (address, data) that raises it. 0, ENOSPC (no
+ * line left) or EOPNOTSUPP (no MSI on this machine). The function
+ * matters where the interrupt controller translates per requester (an
+ * ARM GICv3 ITS).
  */
-int plat_pci_msi_alloc(int *linep, uint64_t *addrp, uint32_t *datap);
+int plat_pci_msi_alloc(unsigned bus, unsigned dev, unsigned fn, int *linep,
+    uint64_t *addrp, uint32_t *datap);
 
 /* Map [pa, pa + len) as uncached device memory. 0 or an errno value. */
 int plat_mmu_map_device(uint64_t pa, uint64_t len);
