@@ -90,8 +90,6 @@ static void
 main_thread(void *arg)
 {
 	(void)arg;
-	cons_logf("rumpmetal: %lu us from first instruction to main()\n",
-	    (unsigned long)(bmk_clock_monotonic() / 1000));
 	bmk_app_entry();
 	bmk_exit(0);
 }

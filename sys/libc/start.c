@@ -26,6 +26,7 @@
 #include <stdlib.h>
 
 #include <bmk/bmk.h>
+#include <bmk/cons.h>
 #include <kern/rump.h>
 
 extern char **environ;
@@ -47,6 +48,8 @@ bmk_app_entry(void)
 		    "(error %d)\n", rv);
 		exit(1);
 	}
+	cons_logf("rumpmetal: %lu us from first instruction to main()\n",
+	    (unsigned long)(bmk_clock_monotonic() / 1000));
 	exit(main(argc, argv));
 }
 
