@@ -25,7 +25,7 @@ static int app_argc;
 static char *app_env[CMDLINE_MAXARGS + 1];
 
 static const char *const known_options[] = {
-	"hostname", "quiet", "semihosting", NULL,
+	"hostname", "loglevel", "quiet", "semihosting", NULL,
 };
 
 /*
