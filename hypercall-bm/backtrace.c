@@ -68,3 +68,13 @@ bmk_backtrace(uintptr_t pc, uintptr_t fp, bool pc_is_ret)
 	}
 	print_repeats(repeats);
 }
+
+void
+bmk_backtrace_here(void)
+{
+	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	const uintptr_t *frame = (const uintptr_t *)fp;
+
+	/* Start at our caller: its pc is our return address. */
+	bmk_backtrace(frame[1], frame[0], true);
+}

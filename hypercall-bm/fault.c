@@ -23,6 +23,18 @@ bmk_fault_describe(uintptr_t addr)
 		return fault_desc;
 	}
 	if (addr < PLAT_PAGE_SIZE)
-		return "NULL pointer dereference (page 0)";
+		return "NULL pointer dereference";
 	return NULL;
+}
+
+void
+bmk_fault_report_address(uintptr_t addr, const char *archdesc)
+{
+	const char *what = archdesc;
+
+	if (addr < PLAT_PAGE_SIZE || what == NULL)
+		what = bmk_fault_describe(addr);
+	if (what != NULL)
+		cons_printf("fault address 0x%lx: %s\n", (unsigned long)addr,
+		    what);
 }

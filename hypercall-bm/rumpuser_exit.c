@@ -12,6 +12,7 @@
  * does not see; sys/libc sets errno from each call's own return value.
  * The value is kept here for a debugger.
  */
+#include <bmk/backtrace.h>
 #include <bmk/bmk.h>
 #include <bmk/cons.h>
 #include <bmk/platform.h>
@@ -25,7 +26,7 @@ rumpuser_exit(int value)
 {
 	if (value == RUMPUSER_PANIC) {
 		cons_printf("rumpuser: rump kernel panic\n");
-		plat_backtrace();
+		bmk_backtrace_here();
 		plat_halt("rump kernel panic");
 	}
 	bmk_exit(value);

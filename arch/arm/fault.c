@@ -22,7 +22,6 @@
 #include <arm/sysreg.h>
 #include <arm/trapframe.h>
 
-
 static volatile int fault_depth;
 
 static const char *const ec_names[64] = {
@@ -85,7 +84,6 @@ class_name(const struct trapframe *tf)
 	return name != NULL ? name : "unknown exception class";
 }
 
-
 /* Fault status code: the Arm name, and the words x86 reports use. */
 static const char *
 fsc_name(unsigned fsc)
@@ -135,33 +133,11 @@ static void
 print_fault_address(const struct trapframe *tf)
 {
 	uintptr_t far = tf->tf_far;
-	const char *what;
 
 	if ((tf->tf_kind & EXC_TYPE_MASK) != EXC_SYNC ||
 	    !is_abort(esr_ec(tf->tf_esr)) || (tf->tf_esr & ISS_FNV))
 		return;
-	if (far < PLAT_PAGE_SIZE) {
-		cons_printf("fault address 0x%lx: NULL pointer dereference\n",
-		    far);
-		return;
-	}
-	what = stack_guard_owner(far);
-	if (what == NULL)
-		what = bmk_fault_describe(far);
-	if (what != NULL)
-		cons_printf("fault address 0x%lx: %s\n", far, what);
-}
-
-
-
-void
-plat_backtrace(void)
-{
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	const uintptr_t *frame = (const uintptr_t *)fp;
-
-	/* Start at our caller: its pc is our return address. */
-	bmk_backtrace(frame[1], frame[0], true);
+	bmk_fault_report_address(far, stack_guard_owner(far));
 }
 
 /* A fault while reporting one: no formatter, no frame walking. */

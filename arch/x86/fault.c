@@ -23,7 +23,6 @@
 #include <x86/trapframe.h>
 #include <x86/vectors.h>
 
-
 static volatile int fault_depth;
 
 static const char *const exc_names[VEC_EXCEPTIONS] = {
@@ -62,8 +61,6 @@ exc_name(uint64_t vec)
 	return "reserved exception";
 }
 
-
-
 static void
 print_pf_error(uint64_t err)
 {
@@ -99,31 +96,10 @@ static void
 print_fault_address(const struct trapframe *tf)
 {
 	uintptr_t cr2 = read_cr2();
-	const char *what;
 
 	if (tf->tf_vector != VEC_PF)
 		return;
-	if (cr2 < PLAT_PAGE_SIZE) {
-		cons_printf("fault address 0x%lx: NULL pointer dereference\n",
-		    cr2);
-		return;
-	}
-	what = stack_guard_owner(cr2);
-	if (what == NULL)
-		what = bmk_fault_describe(cr2);
-	if (what != NULL)
-		cons_printf("fault address 0x%lx: %s\n", cr2, what);
-}
-
-
-void
-plat_backtrace(void)
-{
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	const uintptr_t *frame = (const uintptr_t *)fp;
-
-	/* Start at our caller: its pc is our return address. */
-	bmk_backtrace(frame[1], frame[0], true);
+	bmk_fault_report_address(cr2, stack_guard_owner(cr2));
 }
 
 /* A fault while reporting one: no formatter, no frame walking. */

@@ -18,6 +18,9 @@
  */
 void bmk_backtrace(uintptr_t pc, uintptr_t fp, bool pc_is_ret);
 
+/* The backtrace of the caller (a panic, not a fault). */
+void bmk_backtrace_here(void);
+
 /* Print " name+0xoff" for addr (looked up at lookup) and a newline. */
 void bmk_print_symbol(uintptr_t addr, uintptr_t lookup);
 

@@ -105,8 +105,6 @@ int plat_entropy(void *buf, size_t len);
 /* Whether va is mapped, so that reading it cannot fault. */
 bool plat_addr_mapped(uintptr_t va);
 
-/* Print a frame-pointer backtrace starting at the caller's frame. */
-void plat_backtrace(void);
 
 /*
  * Bus access for rumpcomp_bus_* (hypercall-bm/rumpcomp_bus.c).
@@ -143,5 +141,11 @@ __attribute__((noreturn)) void bmk_start(const struct bootinfo *bi);
  * description such as "stack guard page of thread 'foo'" or NULL.
  */
 const char *bmk_fault_describe(uintptr_t addr);
+/*
+ * Print "fault address 0x...: what" if the address means something:
+ * archdesc (what the arch knows, e.g. its exception stack's guard page)
+ * if not NULL, else bmk_fault_describe's answer.
+ */
+void bmk_fault_report_address(uintptr_t addr, const char *archdesc);
 
 #endif

@@ -114,10 +114,6 @@ plat_poweroff(int status)
 	exit(status);
 }
 
-void
-plat_backtrace(void)
-{
-}
 
 /* ---- interrupts ---- */
 
