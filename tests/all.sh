@@ -58,9 +58,11 @@ for arch in $arches; do
 			    LOGDIR="build/aarch64/qemu-tests-gicv$gic" \
 			    tests/qemu/run.sh tests/qemu/*/
 		done
+		suite "PCI listing against QEMU's query-pci ($arch)" tests/pci-qemu/run.sh $arch
 	else
 		suite "QEMU smoke tests ($arch)" env ARCH="$arch" \
 		    tests/qemu/run.sh tests/qemu/*/
+		suite "PCI listing against QEMU's query-pci ($arch)" tests/pci-qemu/run.sh $arch
 	fi
 done
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -5,6 +5,15 @@
  *	lsdev		both
  *	lsdev -t	the device tree only
  *	lsdev -l	the PCI listing only
+ *	lsdev -w ...	(before any of the above) after "lsdev: done",
+ *			wait for a line on stdin (the serial console)
+ *			before exiting, so that the machine stays up for a
+ *			test to inspect it (tests/pci-qemu)
+ *	lsdev -e ...	first turn on memory and I/O decoding on every
+ *			function with assigned BARs of that kind, drivers
+ *			or not, so that the emulator shows the addresses
+ *			(QEMU's query-pci reports a BAR that does not
+ *			decode as unmapped)
  *
  * The tree is config_walk's, one device per line indented by depth
  * (root, which is no device, left out):
@@ -37,7 +46,7 @@ static struct tree tree;
 static void
 usage(void)
 {
-	printf("usage: lsdev [-t | -l]\n");
+	printf("usage: lsdev [-w] [-e] [-t | -l]\n");
 }
 
 /* " dev 3 function 0: 8086:100e ethernet" for a PCI function's device. */
@@ -94,11 +103,44 @@ print_line(void *arg, const char *line)
 	printf("%s\n", line);
 }
 
+/* -e: decoding on for every assigned BAR's kind, on every function. */
+static void
+enable_all(void)
+{
+	rump_schedule();
+	for (int i = 0; i < pci_nfuncs(); i++) {
+		struct pci_dev *pd = pci_func(i);
+		uint32_t bits = 0;
+
+		for (int r = 0; r < pd->pd_nbar && r < PCI_NBAR_DEVICE; r++) {
+			const struct pci_bar *b = &pd->pd_bar[r];
+			if (!b->pb_assigned)
+				continue;
+			if (b->pb_kind == PCI_BAR_KIND_IO)
+				bits |= PCI_CMD_IO;
+			else if (b->pb_kind != PCI_BAR_KIND_NONE)
+				bits |= PCI_CMD_MEM;
+		}
+		if (bits != 0)
+			pci_command_set(pd, bits);
+	}
+	rump_unschedule();
+}
+
 int
 main(int argc, char **argv)
 {
-	int tree_on = 1, list_on = 1;
+	int tree_on = 1, list_on = 1, wait_on = 0, enable_on = 0;
+	char line[80];
 
+	for (; argc >= 2; argc--, argv++) {
+		if (strcmp(argv[1], "-w") == 0)
+			wait_on = 1;
+		else if (strcmp(argv[1], "-e") == 0)
+			enable_on = 1;
+		else
+			break;
+	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-t") != 0 &&
 	    strcmp(argv[1], "-l") != 0)) {
 		usage();
@@ -108,10 +150,20 @@ main(int argc, char **argv)
 		tree_on = strcmp(argv[1], "-t") == 0;
 		list_on = !tree_on;
 	}
+	if (enable_on)
+		enable_all();
 	if (tree_on)
 		print_tree();
 	if (list_on)
 		pci_list_to(print_line, NULL);
 	printf("lsdev: done\n");
+	if (wait_on) {
+		printf("lsdev: waiting for a line on stdin\n");
+		fflush(stdout);
+		if (fgets(line, sizeof(line), stdin) == NULL)
+			printf("lsdev: end of file\n");
+		else
+			printf("lsdev: bye\n");
+	}
 	return 0;
 }
