@@ -12,7 +12,6 @@
 
 ARCH ?= x86_64
 APP ?= hello
-QEMU_BOOT ?= iso
 QEMU_ARGS ?=
 V ?= 0
 

@@ -29,3 +29,5 @@ ARCH_SRCS += arch/arm/board_$(or $(BOARD),virt).c
 ifeq ($(BOARD),rpi3)
 ARCH_LDFLAGS := --defsym=KERNEL_BASE=0x80000 --defsym=RAM_BASE=0
 endif
+# make run boots the ELF by default (QEMU_BOOT=kernel|image).
+QEMU_BOOT ?= kernel

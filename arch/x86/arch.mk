@@ -14,3 +14,5 @@ ARCH_ENTRY_SRCS := boot/x86_64/entry.S
 ARCH_SRCS := $(filter-out $(ARCH_ENTRY_SRCS),$(wildcard arch/x86/*.c arch/x86/*.S boot/x86_64/*.c boot/x86_64/*.S))
 ARCH_ENTRY_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(ARCH_ENTRY_SRCS))
 LDSCRIPT := boot/x86_64/kernel.ld
+# make run boots the GRUB ISO by default (QEMU_BOOT=iso|kernel|uefi).
+QEMU_BOOT ?= iso
