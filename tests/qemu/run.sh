@@ -23,7 +23,7 @@
 #              (each a fixed substring of one line); expect.<arch>, if
 #              present, replaces it on that arch
 #   reject     optional: substrings that must not appear anywhere
-# Usage: tests/qemu/run.sh [-k] TESTDIR...   (-k keeps the logs)
+# Usage: tests/qemu/run.sh TESTDIR...   (logs stay in $LOGDIR)
 # Prints one line per test and then "N passed, N failed, N skipped".
 # ARCH (environment) selects the arch (default x86_64); QEMU_GIC and
 # QEMU_CPU pass through to tools/qemu-run.sh.
@@ -136,8 +136,6 @@ boot_test() {
 	return 0
 }
 
-keep=0
-[ "${1:-}" = -k ] && { keep=1; shift; }
 for dir in "$@"; do
 	dir=${dir%/}
 	name=$(basename "$dir")
@@ -164,7 +162,6 @@ for dir in "$@"; do
 		printf 'FAIL %-24s %s (log: %s)\n' "$name" "$why" "$log"
 		sed 's/^/    | /' "$log" | tail -n 15
 	fi
-	[ "$keep" = 1 ] || true
 done
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -80,17 +80,19 @@ test_malloc(size_t size, const char *what)
 	check(ms1.ms_failures > ms0.ms_failures, "failure was counted");
 }
 
+#define MAXBLOCKS 512
+
 static void
 test_pages(void)
 {
 	struct pgalloc_stats ps0, ps1;
-	void *blocks[64];
-	unsigned order;
+	struct { void *b_p; unsigned b_order; } blocks[MAXBLOCKS];
+	unsigned order = 12;
 	int n = 0, i, aligned = 1;
 
 	pgalloc_get_stats(&ps0);
 	/* Largest blocks first, then smaller ones, until nothing is left. */
-	for (order = 12; n < 64;) {
+	while (n < MAXBLOCKS) {
 		void *p = pgalloc_alloc(order);
 		if (p == NULL) {
 			if (order == 0)
@@ -99,14 +101,16 @@ test_pages(void)
 			continue;
 		}
 		aligned &= ((uintptr_t)p & ((PGALLOC_PAGE_SIZE << order) - 1)) == 0;
-		blocks[n++] = p;
-		blocks[n++] = (void *)(uintptr_t)order;
+		blocks[n].b_p = p;
+		blocks[n++].b_order = order;
 	}
 	pgalloc_get_stats(&ps1);
+	printf("alloc: %d page blocks took all %zu free pages\n", n,
+	    ps0.ps_free_pages);
 	check(aligned, "page blocks naturally aligned");
-	check(n < 64 ? ps1.ps_free_pages == 0 : 1, "pages exhausted");
-	for (i = 0; i < n; i += 2)
-		pgalloc_free(blocks[i], (unsigned)(uintptr_t)blocks[i + 1]);
+	check(n < MAXBLOCKS && ps1.ps_free_pages == 0, "pages exhausted");
+	for (i = 0; i < n; i++)
+		pgalloc_free(blocks[i].b_p, blocks[i].b_order);
 	pgalloc_get_stats(&ps1);
 	check(ps1.ps_free_pages == ps0.ps_free_pages,
 	    "page allocator statistics back to start");
