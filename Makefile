@@ -66,7 +66,8 @@ KERNEL_SRCS := $(ARCH_SRCS) $(wildcard boot/*.c) $(wildcard hypercall-bm/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 # The rump kernel (sys/): portable, over the hypercall contract only. It
 # takes errno values from the libc it runs with, hence newlib's headers.
-SYS_SRCS := $(wildcard sys/kern/*.c) $(wildcard drivers/pci/*.c)
+SYS_SRCS := $(wildcard sys/kern/*.c) $(wildcard sys/net/*.c) \
+	$(wildcard sys/netinet/*.c) $(wildcard drivers/pci/*.c)
 SYS_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_SRCS))
 SYS_CFLAGS = $(KERNEL_CFLAGS) -isystem $(NEWLIB)/include
 LIBC_SRCS := $(wildcard sys/libc/*.c)

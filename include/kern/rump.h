@@ -35,4 +35,22 @@ struct rump_sched_stats {
 };
 void rump_sched_get_stats(struct rump_sched_stats *st);
 
+/*
+ * Subsystems outside sys/kern hook into rump_init through two linker
+ * sets, so that sys/kern links without them: "early" functions run
+ * before autoconfiguration (drivers may use what they set up), "late"
+ * ones after it. Each returns 0 or an errno value; a failure is logged
+ * and rump_init goes on without that subsystem.
+ */
+struct rump_subsys {
+	const char *rs_name;
+	int (*rs_init)(void);
+};
+#define RUMP_SUBSYS_EARLY(name, fn) RUMP__SUBSYS(rump_subsys_early, name, fn)
+#define RUMP_SUBSYS_LATE(name, fn) RUMP__SUBSYS(rump_subsys_late, name, fn)
+#define RUMP__SUBSYS(set, name, fn) \
+	static const struct rump_subsys __##set##_##fn = { name, fn }; \
+	static const struct rump_subsys *const __##set##_p_##fn \
+	    __attribute__((__section__(#set), __used__)) = &__##set##_##fn
+
 #endif

@@ -94,6 +94,28 @@ param_ncpu(void)
 	return n > RUMP_MAXCPU ? RUMP_MAXCPU : n;
 }
 
+extern const struct rump_subsys *const __start_rump_subsys_early[]
+    __attribute__((__weak__));
+extern const struct rump_subsys *const __stop_rump_subsys_early[]
+    __attribute__((__weak__));
+extern const struct rump_subsys *const __start_rump_subsys_late[]
+    __attribute__((__weak__));
+extern const struct rump_subsys *const __stop_rump_subsys_late[]
+    __attribute__((__weak__));
+
+static void
+subsys_run(const struct rump_subsys *const *p,
+    const struct rump_subsys *const *end)
+{
+	int rv;
+
+	for (; p < end; p++) {
+		if ((rv = (*p)->rs_init()) != 0)
+			klog(LOG_ERR, "%s: initialisation failed (error %d)",
+			    (*p)->rs_name, rv);
+	}
+}
+
 /* Give the calling thread lwp0 and a CPU. */
 static int
 start_lwp0(void)
@@ -124,7 +146,10 @@ rump_init(void)
 	klog(LOG_INFO, "rump kernel: %u CPU%s", rump_ncpu(),
 	    rump_ncpu() > 1 ? "s" : "");
 	callout_subsys_init();
+	subsys_run(__start_rump_subsys_early, __stop_rump_subsys_early);
 	rv = config_init();
+	if (rv == 0)
+		subsys_run(__start_rump_subsys_late, __stop_rump_subsys_late);
 	rump_unschedule();
 	if (rv == 0)
 		ri_done = 1;
