@@ -59,7 +59,7 @@ NEWLIB_DEFS := $(shell tools/newlib.sh --defs)
 LIBC_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-	$(NEWLIB_DEFS) $(ARCH_LIBC_CFLAGS) -Iinclude
+	$(NEWLIB_DEFS) $(ARCH_LIBC_CFLAGS) -Iinclude/libc -Iinclude
 APP_CFLAGS := $(LIBC_CFLAGS:$(WARN)=) $(WARN)
 
 KERNEL_SRCS := $(ARCH_SRCS) $(wildcard boot/*.c) $(wildcard hypercall-bm/*.c)
@@ -141,12 +141,14 @@ $(BUILD)/libsyslibc.a: $(LIBC_OBJS)
 # Two link passes: the second carries the symbol table that fault reports
 # use. The table's section comes after text, so text addresses match.
 # All of librump.a is linked: drivers register through a linker set,
-# which no reference pulls out of an archive.
-LINK_LIBS = $(BUILD)/libsyslibc.a \
-	--whole-archive $(BUILD)/librump.a --no-whole-archive \
-	$(BUILD)/libkernel.a \
+# which no reference pulls out of an archive. All of libsyslibc.a is
+# linked too: it replaces newlib's malloc family, and a symbol both define
+# (_malloc_r, which newlib's stdio and dtoa call from inside libc.a) would
+# otherwise resolve to newlib's own malloc, which has no heap here.
+LINK_LIBS = --whole-archive $(BUILD)/libsyslibc.a $(BUILD)/librump.a \
+	--no-whole-archive $(BUILD)/libkernel.a \
 	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
-	$(BUILD)/libsyslibc.a $(BUILD)/libkernel.a --end-group
+	$(BUILD)/libkernel.a --end-group
 LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments $(ARCH_LDFLAGS) -T $(LDSCRIPT)
 
@@ -184,6 +186,7 @@ bench:
 	$(Q)tools/deps.sh $(BENCH_ARCHES)
 	$(Q)bench/boot/run.sh $(BENCH_ARCHES)
 	$(Q)bench/hypercall/run.sh $(ARCH)
+	$(Q)bench/net/run.sh
 
 clean:
 	rm -rf $(BUILD) build/host
