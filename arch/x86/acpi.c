@@ -2,7 +2,8 @@
  * ACPI table discovery: the RSDP (from the boot loader, else the BIOS
  * areas), the RSDT or XSDT, and from them the MADT (local APIC address,
  * I/O APICs, ISA interrupt source overrides) and the FADT and DSDT (for
- * power-off, the RTC century and the PM timer). Every table's checksum
+ * power-off, the RTC century, the PM timer and the AML interpreter, which
+ * also takes every SSDT: acpi_find_table_n). Every table's checksum
  * is verified; a bad one is reported and ignored.
  *
  * acpi_find_rsdp() runs before mmu_init() because the BIOS data area
@@ -152,7 +153,7 @@ root_entry(unsigned i)
 }
 
 uintptr_t
-acpi_find_table(const char sig[4])
+acpi_find_table_n(const char sig[4], unsigned n)
 {
 	const struct acpi_header *h;
 	uint64_t pa;
@@ -164,10 +165,17 @@ acpi_find_table(const char sig[4])
 		if (pa == 0 || !ensure_mapped(pa, sizeof(*h)))
 			continue;
 		h = (const struct acpi_header *)(uintptr_t)pa;
-		if (sig_eq(h->ah_sig, sig, 4) && acpi_table_at(pa, sig) != 0)
+		if (sig_eq(h->ah_sig, sig, 4) && acpi_table_at(pa, sig) != 0 &&
+		    n-- == 0)
 			return (uintptr_t)pa;
 	}
 	return 0;
+}
+
+uintptr_t
+acpi_find_table(const char sig[4])
+{
+	return acpi_find_table_n(sig, 0);
 }
 
 static bool

@@ -112,3 +112,18 @@ ioapic_set_masked(uint32_t gsi, bool masked)
 	lo = masked ? (lo | RTE_MASKED) : (lo & ~RTE_MASKED);
 	ioapic_write(io, IOAPIC_REG_RTE(pin), lo);
 }
+
+int
+ioapic_set_mode(uint32_t gsi, bool active_low, bool level)
+{
+	uint32_t pin, lo;
+	struct ioapic *io = ioapic_for(gsi, &pin);
+
+	if (io == NULL)
+		return EINVAL;
+	lo = ioapic_read(io, IOAPIC_REG_RTE(pin)) &
+	    ~(uint32_t)(RTE_ACTIVE_LOW | RTE_LEVEL);
+	lo |= (active_low ? RTE_ACTIVE_LOW : 0) | (level ? RTE_LEVEL : 0);
+	ioapic_write(io, IOAPIC_REG_RTE(pin), lo);
+	return 0;
+}

@@ -4,7 +4,8 @@
  * Platform lines (PLAT_NIRQ of them): 0..15 are ISA IRQs, which the MADT
  * interrupt source overrides map to I/O APIC inputs (GSIs) with their
  * polarity and trigger mode; lines 16 and up are the GSIs of the same
- * number (PCI: level triggered, active low). With an I/O APIC, line n
+ * number (PCI: level triggered, active low; irq_gsi_line changes the mode
+ * to what ACPI's _PRT says for a PCI line). With an I/O APIC, line n
  * arrives on vector VEC_IOAPIC_BASE + n. Without ACPI/MADT we fall back
  * to the 8259 pair: lines 0..15 on vectors 0x20..0x2f, no higher lines.
  *
@@ -97,6 +98,22 @@ irq_setup_apic(void)
 	for (int irq = 0; irq < PLAT_NIRQ; irq++)
 		irq_route_line(irq, dest);
 	return true;
+}
+
+int
+irq_gsi_line(uint32_t gsi, bool level, bool active_low)
+{
+	if (!use_apic)
+		return -1;
+	for (int irq = 0; irq < PLAT_NIRQ; irq++) {
+		if (!routes[irq].lr_valid || routes[irq].lr_gsi != gsi)
+			continue;
+		if (ioapic_set_mode(gsi, active_low, level) != 0)
+			return -1;
+		routes[irq].lr_edge = !level;
+		return irq;
+	}
+	return -1;
 }
 
 void

@@ -8,10 +8,17 @@
  * the i440FX). Only segment 0 is used.
  *
  * Resources: the firmware (SeaBIOS, OVMF) numbered the buses and assigned
- * every BAR, and wrote the ISA IRQ it routed each pin to into the
- * Interrupt Line register; we keep all of it. Lines 16 and up are GSIs
- * (irq.c), so a line register above 15 also works. The _PRT methods of
- * the DSDT are not interpreted.
+ * every BAR; we keep all of it.
+ *
+ * INTx: with an I/O APIC, the host bridge's _PRT, evaluated in APIC mode
+ * by the AML interpreter (aml_*.c) on first use, says which GSI each
+ * slot's pin reaches and how it is triggered; the function's root
+ * device and pin (after the bridge swizzle) select the entry, for every
+ * function of that device. Without an I/O APIC, a DSDT or a _PRT, or
+ * when the interpreter fails or the table has no entry for the pin, the
+ * Interrupt Line register is used: the ISA IRQ the firmware routed the
+ * pin to (lines 16 and up are GSIs, irq.c). 0 or 0xff there means not
+ * routed: no interrupt. The boot log says once which source is in use.
  *
  * MSI (Intel SDM vol. 3, 11.11): address 0xfee00000 with the boot CPU's
  * APIC ID, fixed delivery, edge; the data is the vector. irq.c maps
@@ -28,6 +35,7 @@
 #include <bmk/platform.h>
 #include <bmk/platform_pci.h>
 #include <x86/acpi.h>
+#include <x86/aml.h>
 #include <x86/arch.h>
 #include <x86/cpu.h>
 #include <x86/ioapic.h>
@@ -41,6 +49,7 @@
 #define ECAM_BUS_SIZE (1UL << 20)
 #define MSI_ADDR_BASE 0xfee00000u
 #define MSI_ADDR_DEST_SHIFT 12
+#define PRT_MAX 256
 
 struct mcfg_entry {
 	uint64_t me_base;
@@ -57,6 +66,8 @@ static uintptr_t ecam_base;		/* 0: mechanism #1 */
 static char host_desc[64];
 static int msi_next = -1;		/* next MSI line, counting down */
 static int msi_floor;			/* lines below are I/O APIC inputs */
+static struct aml_prt prt[PRT_MAX];
+static int nprt = -1;			/* -1: not evaluated yet */
 
 /* Segment 0's entry of the MCFG table, mapped; false if none. */
 static bool
@@ -189,12 +200,50 @@ plat_pci_conf_write(unsigned bus, unsigned dev, unsigned fn, unsigned reg,
 	return 0;
 }
 
-/* The firmware's routing: an ISA IRQ (0-15) or a GSI below PLAT_NIRQ. */
+/* The _PRT, once; nprt stays 0 if there is none we can use. */
+static void
+prt_load(void)
+{
+	const char *why = NULL;
+	int n = 0;
+
+	if (!irq_using_apic())
+		why = "8259 PIC mode, no I/O APIC";
+	else
+		n = aml_hw_pci_routes(prt, PRT_MAX, &why);
+	nprt = n > 0 ? n : 0;
+	if (nprt > 0)
+		cons_logf("pci: INTx routing from ACPI _PRT (%d entries)\n",
+		    nprt);
+	else
+		cons_logf("pci: INTx routing from firmware Interrupt Line "
+		    "registers (%s)\n", why != NULL ? why : "no _PRT");
+}
+
+static int
+prt_line(const struct plat_pci_intx *pi)
+{
+	for (int i = 0; i < nprt; i++)
+		if (prt[i].ap_dev == pi->pi_rootdev &&
+		    prt[i].ap_pin + 1u == pi->pi_rootpin)
+			return irq_gsi_line(prt[i].ap_gsi, prt[i].ap_level,
+			    prt[i].ap_active_low);
+	return -1;
+}
+
+/* The _PRT's routing, else the firmware's: an ISA IRQ or a GSI. */
 int
 plat_pci_intx_line(const struct plat_pci_intx *pi)
 {
-	if (pi->pi_pin < 1 || pi->pi_pin > 4 || pi->pi_line == 0 ||
-	    pi->pi_line >= PLAT_NIRQ)
+	int line;
+
+	if (pi->pi_pin < 1 || pi->pi_pin > 4)
+		return -1;
+	if (nprt < 0)
+		prt_load();
+	if ((line = prt_line(pi)) >= 0)
+		return line;
+	if (pi->pi_line == 0 || pi->pi_line >= PLAT_NIRQ)
 		return -1;
 	return (int)pi->pi_line;
 }

@@ -8,6 +8,8 @@
 # and the fake platform (fakeplat.c). A test that wants other sources
 # instead names them in a line of its own text:
 #	 * unit-sources: boot/cmdline.c boot/bootinfo.c
+# and extra compiler flags (include paths) in a line
+#	 * unit-cflags: -Iarch/x86/include
 #
 # sched_yield is renamed for the host build: the core's sched_yield
 # would otherwise replace libc's, which the sanitizer runtime calls.
@@ -37,8 +39,9 @@ for src in tests/unit/test_*.c; do
 	name=$(basename "$src" .c)
 	extra=$(sed -n 's/^[ /*]*unit-sources:[ ]*//p' "$src" | head -n 1)
 	link=${extra:-$objs}
+	xflags=$(sed -n 's/^[ /*]*unit-cflags:[ ]*//p' "$src" | head -n 1)
 	# shellcheck disable=SC2086
-	if ! $CC $CFLAGS "$src" $link -o "$out/$name"; then
+	if ! $CC $CFLAGS $xflags "$src" $link -o "$out/$name"; then
 		echo "FAIL $name: does not build"
 		failed=$((failed + 1))
 		continue

@@ -99,10 +99,17 @@ extern struct acpi_info acpi_info;
 void acpi_find_rsdp(const struct bootinfo *bi);	/* before mmu_init */
 void acpi_init(void);
 uintptr_t acpi_find_table(const char sig[4]);
+/* The n-th (from 0) valid table with signature sig, or 0. */
+uintptr_t acpi_find_table_n(const char sig[4], unsigned n);
 
 /* irq.c: the interrupt controller in use, chosen after acpi_init(). */
 void irq_init(void);
 bool irq_using_apic(void);
+/*
+ * The platform line that GSI gsi arrives on, its I/O APIC input set to
+ * the given trigger and polarity (from ACPI _PRT/_CRS); -1 if none.
+ */
+int irq_gsi_line(uint32_t gsi, bool level, bool active_low);
 
 /* pic.c: legacy 8259 pair. */
 void pic_init(void);
@@ -124,6 +131,8 @@ int ioapic_add(uint8_t id, uint32_t paddr, uint32_t gsi_base);
 int ioapic_route(uint32_t gsi, uint8_t vector, bool active_low, bool level,
     uint32_t dest_apic);
 void ioapic_set_masked(uint32_t gsi, bool masked);
+/* Change trigger and polarity of gsi's input, keeping vector and mask. */
+int ioapic_set_mode(uint32_t gsi, bool active_low, bool level);
 
 /* pit.c: 8254 timer. */
 void pit_freerun_start(void);

@@ -54,11 +54,17 @@ static const struct pci_id irqtest_ids[] = {
 	{ 0, 0 },
 };
 
+/*
+ * The real driver (wm, priority 1) matches the same functions; this
+ * test driver must own them here, so it bids higher.
+ */
+#define IRQTEST_PRIORITY 10
+
 static int
 irqtest_match(device_t parent, void *aux)
 {
 	(void)parent;
-	return pci_match_ids(irqtest_ids, aux);
+	return pci_match_ids(irqtest_ids, aux) ? IRQTEST_PRIORITY : 0;
 }
 
 /* Runs at boot, in the kernel, with decoding and bus mastering on. */
