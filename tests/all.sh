@@ -44,6 +44,10 @@ suite "hypercall conformance on hypercall-posix (ASan, UBSan)" \
 suite "rump kernel (sys/kern) on hypercall-posix (ASan, UBSan)" \
 	tests/kern/run.sh build/host/kern
 suite "PCI bus driver (ASan, UBSan)" tests/pci/run.sh build/host/pci
+suite "network stack (sys/net, sys/netinet) on hypercall-posix (ASan, UBSan)" \
+	tests/net/run.sh build/host/net
+suite "network stack on a tap in a network namespace (ASan, UBSan)" \
+	tests/netns/run.sh build/host/netns
 case " $arches " in
 *" aarch64 "*)
 	suite "OpenOCD configurations" tests/openocd/run.sh

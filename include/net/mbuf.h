@@ -131,6 +131,7 @@ int m_append(struct mbuf *m, unsigned len, const void *buf);
 /* A new chain for [off, off + len): shares external storage, copies the
  * rest; the packet header is copied when off == 0. NULL if no memory. */
 struct mbuf *m_copym(struct mbuf *m, unsigned off, unsigned len, int how);
+#define M_COPYALL 0xffffffffu	/* m_copym len: up to the end */
 /* A deep copy of a whole packet, in as few mbufs as fit. */
 struct mbuf *m_dup(const struct mbuf *m, int how);
 /* Splits at off: m keeps [0, off), the result holds the rest (NULL:

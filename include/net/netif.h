@@ -16,7 +16,9 @@
  *
  * Statistics are counters indexed by enum if_stat, updated with
  * if_stat_add from any context; every dropped packet is counted under
- * one of them.
+ * one of them. Drivers count IFS_OPACKETS/IFS_OBYTES when a frame goes
+ * to the device (if_transmit counts only what it drops); ether_input
+ * counts IFS_IPACKETS/IBYTES/IMCASTS for the frames it accepts.
  */
 #ifndef NET_NETIF_H
 #define NET_NETIF_H
@@ -147,6 +149,14 @@ struct ifnet {
 
 /* The stack's lock. */
 extern kmutex_t net_lock;
+/*
+ * For entry points that may be called with or without net_lock (if_up,
+ * if_link_state_change, if_transmit's taps, ether_input, ...): takes it
+ * unless the calling thread already holds it, and says whether it did;
+ * hand that to net_unlock_cond.
+ */
+bool net_lock_cond(void);
+void net_unlock_cond(bool taken);
 /* Brings up mbufs, the interface list and the protocols; once. */
 int net_init(void);
 
@@ -165,6 +175,11 @@ int if_set_mtu(struct ifnet *ifp, unsigned mtu);
 void if_link_state_change(struct ifnet *ifp, int state);
 /* Called (net_lock held) on every link state change of any interface. */
 void if_link_hook(void (*fn)(struct ifnet *, int state));
+/*
+ * Called (net_lock held) by if_detach for every interface that goes,
+ * before it is stopped and unlinked: protocols drop their state for it.
+ */
+void if_detach_hook(void (*fn)(struct ifnet *));
 
 /* Queue one frame for transmission and kick the driver. 0 or ENOBUFS. */
 int if_transmit(struct ifnet *ifp, struct mbuf *m);
@@ -226,7 +241,14 @@ void ether_multi_foreach(struct ifnet *ifp,
 unsigned ether_multi_count(struct ifnet *ifp);
 /* "52:54:00:12:34:56" into buf (>= 18 bytes). */
 char *ether_sprintf(char *buf, const uint8_t addr[ETHER_ADDR_LEN]);
-/* CRC-32 (IEEE 802.3, little-endian bit order) for multicast hashes. */
+/*
+ * CRC-32 (IEEE 802.3 polynomial) for multicast hashes. Both start from
+ * all ones and return the final complement, as the Ethernet FCS does:
+ * _le processes bits least significant first (reflected; "123456789"
+ * gives 0xcbf43926), _be most significant first ("123456789" gives
+ * 0xfc891918). A chip whose hash takes bits of the uncomplemented
+ * register uses ~ether_crc32_xx().
+ */
 uint32_t ether_crc32_le(const uint8_t *buf, unsigned len);
 uint32_t ether_crc32_be(const uint8_t *buf, unsigned len);
 
