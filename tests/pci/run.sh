@@ -1,5 +1,5 @@
 #!/bin/sh
-# Host tests of the PCI bus driver: drivers/pci/*.c in a rump kernel
+# Host tests of the PCI bus driver: drivers/pci/pci_*.c in a rump kernel
 # (sys/kern/*.c over hypercall-posix, whose pci.c and console.c the fake
 # PCI machine tests/pci/fakepci.c replaces), under ASan and UBSan. Builds into
 # BUILDDIR and ends with "N passed, N failed"; exits nonzero on any
@@ -17,7 +17,7 @@ CFLAGS="-std=gnu11 -g -O1 -fsanitize=address,undefined
 posix=$(ls "$top"/hypercall-posix/*.c | grep -Ev '/(pci|console)\.c$')
 
 # shellcheck disable=SC2086
-if ! $CC $CFLAGS -o "$out/test_pci" "$top"/drivers/pci/*.c \
+if ! $CC $CFLAGS -o "$out/test_pci" "$top"/drivers/pci/pci_*.c \
     "$top"/sys/kern/*.c $posix \
     "$top/tests/pci/fakepci.c" "$top/tests/pci/test_pci.c"; then
 	echo "FAIL test_pci: does not build"
