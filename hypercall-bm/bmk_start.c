@@ -25,8 +25,11 @@ static int app_argc;
 static char *app_env[CMDLINE_MAXARGS + 1];
 
 static const char *const known_options[] = {
-	"hostname", "loglevel", "quiet", "semihosting", NULL,
+	"hostname", "loglevel", "net", "quiet", "semihosting", NULL,
 };
+/* Families of options, known by the start of their name:
+ * "net.<ifname>" (sys/netinet/netconfig.c). */
+static const char *const known_prefixes[] = { "net.", NULL };
 
 /*
  * Give [base, end) minus the reserved ranges from index r on to the page
@@ -86,6 +89,41 @@ args_init(void)
 	app_env[n] = NULL;
 }
 
+static bool
+has_known_prefix(const char *opt)
+{
+	int k, i;
+
+	for (k = 0; known_prefixes[k] != NULL; k++) {
+		for (i = 0; known_prefixes[k][i] != '\0'; i++)
+			if (opt[i] != known_prefixes[k][i])
+				break;
+		if (known_prefixes[k][i] == '\0')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * cmdline_check_known matches whole names: it checks a copy of the
+ * option list without the options that have a known prefix.
+ */
+static void
+check_options(void)
+{
+	static struct cmdline rest;
+	int i;
+
+	rest.cl_nopt = 0;
+	for (i = 0; i < cmdline.cl_nopt; i++)
+		if (!has_known_prefix(cmdline.cl_opt[i]))
+			rest.cl_opt[rest.cl_nopt++] = cmdline.cl_opt[i];
+	rest.cl_silent = cmdline.cl_silent;
+	rest.cl_warnings = 0;
+	cmdline_check_known(&rest, known_options);
+	cmdline.cl_warnings += rest.cl_warnings;
+}
+
 static void
 main_thread(void *arg)
 {
@@ -99,7 +137,7 @@ bmk_start(const struct bootinfo *bi)
 {
 	cmdline_parse(&cmdline, bi->bi_cmdline);
 	cons_set_quiet(cmdline_get(&cmdline, "quiet") != NULL);
-	cmdline_check_known(&cmdline, known_options);
+	check_options();
 	args_init();
 	memory_init(bi);
 	sched_init();

@@ -6,6 +6,10 @@
  * _RUMPUSER_HOSTNAME  $RUMP_HOSTNAME if set, else "rump-<pid>.<hostname>"
  * other "_..." names  EINVAL (reserved for the interface, none known)
  * other names         getenv(); ENOENT if unset
+ * "net", "net.IF"     getenv() too, else $RUMP_NET and $RUMP_NET_IF
+ *                     (names a shell can export; '.' becomes '_' and
+ *                     letters upper case), for the network kernel
+ *                     options of sys/netinet/netconfig.c
  * A value that does not fit in buflen bytes with its NUL gives ERANGE
  * and, if buflen > 0, an empty string: never a truncated value.
  */
@@ -60,6 +64,25 @@ param_hostname(void *buf, size_t buflen)
 	return copy_value(tmp, buf, buflen);
 }
 
+/* "net" -> "RUMP_NET", "net.vioif0" -> "RUMP_NET_VIOIF0"; NULL unless
+ * name is "net" or starts with "net.". */
+static const char *
+net_env(const char *name)
+{
+	char env[64];
+	size_t i, n = strlen(name);
+
+	if (strncmp(name, "net", 3) != 0 || (name[3] != '\0' &&
+	    name[3] != '.') || n + 5 >= sizeof(env))
+		return NULL;
+	memcpy(env, "RUMP_", 5);
+	for (i = 0; i <= n; i++)
+		env[5 + i] = name[i] == '.' ? '_' :
+		    name[i] >= 'a' && name[i] <= 'z' ? (char)(name[i] - 32) :
+		    name[i];
+	return getenv(env);
+}
+
 int
 rumpuser_getparam(const char *name, void *buf, size_t buflen)
 {
@@ -72,6 +95,8 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 	if (name[0] == '_')
 		return EINVAL;
 	val = getenv(name);
+	if (val == NULL)
+		val = net_env(name);
 	if (val == NULL)
 		return ENOENT;
 	return copy_value(val, buf, buflen);
