@@ -153,6 +153,25 @@ cons_input_init(void)
 	cons_irqmode = true;
 }
 
+/* Polling mode: what the device has goes into the ring. */
+static void
+pull_device(void)
+{
+	int c;
+
+	while (cons_rhead - cons_rtail < CONS_RINGSIZE &&
+	    (c = plat_cons_getc()) >= 0)
+		cons_ring[cons_rhead++ % CONS_RINGSIZE] = (char)c;
+}
+
+bool
+cons_input_ready(void)
+{
+	if (!cons_irqmode)
+		pull_device();
+	return cons_rhead != cons_rtail;
+}
+
 static size_t
 read_poll(char *buf, size_t len)
 {
@@ -160,6 +179,8 @@ read_poll(char *buf, size_t len)
 	int c;
 
 	for (;;) {
+		while (n < len && cons_rtail != cons_rhead)
+			buf[n++] = cons_ring[cons_rtail++ % CONS_RINGSIZE];
 		while (n < len && (c = plat_cons_getc()) >= 0)
 			buf[n++] = (char)c;
 		if (n > 0)

@@ -30,6 +30,8 @@ void cons_puts(const char *s);
 /* Console input (interrupt driven): read up to len bytes, blocking for
  * at least one. Returns the count. */
 size_t cons_read(char *buf, size_t len);
+/* true if cons_read would return at once. */
+bool cons_input_ready(void);
 void cons_input_init(void);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * newlib's system calls. Descriptors 0, 1 and 2 are the console; there
+ * newlib's system calls. Descriptors 0, 1 and 2 are the console, the
+ * others sockets (fd.h, socket.c); there
  * is no file system yet, so opening files fails with ENOENT, and the
  * process calls that make no sense in a single-program image fail with
  * ENOSYS rather than pretending.
@@ -7,21 +8,40 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <bmk/cons.h>
+
+#include "fd.h"
 
 static int
 is_console(int fd)
 {
-	return fd >= 0 && fd <= 2;
+	return fd_is_console(fd);
+}
+
+/* A socket descriptor (true), or false with errno EBADF for others. */
+static bool
+is_socket(int fd)
+{
+	if (is_console(fd) || fd_socket(fd) == NULL) {
+		errno = EBADF;
+		return false;
+	}
+	return true;
 }
 
 ssize_t
 write(int fd, const void *buf, size_t len)
 {
+	if (!is_console(fd) && is_socket(fd))
+		return send(fd, buf, len, 0);
 	if (fd != 1 && fd != 2) {
 		errno = EBADF;
 		return -1;
@@ -33,6 +53,8 @@ write(int fd, const void *buf, size_t len)
 ssize_t
 read(int fd, void *buf, size_t len)
 {
+	if (!is_console(fd) && is_socket(fd))
+		return recv(fd, buf, len, 0);
 	if (fd != 0) {
 		errno = EBADF;
 		return -1;
@@ -56,13 +78,19 @@ close(int fd)
 {
 	if (is_console(fd))
 		return 0;
-	errno = EBADF;
+	if (is_socket(fd))
+		return sock_close(fd, fd_socket(fd));
 	return -1;
 }
 
 int
 fstat(int fd, struct stat *st)
 {
+	if (!is_console(fd) && is_socket(fd)) {
+		*st = (struct stat){ .st_mode = S_IFSOCK | 0666,
+		    .st_blksize = 1024 };
+		return 0;
+	}
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;
@@ -85,7 +113,8 @@ isatty(int fd)
 {
 	if (is_console(fd))
 		return 1;
-	errno = EBADF;
+	if (is_socket(fd))
+		errno = ENOTTY;
 	return 0;
 }
 
@@ -94,13 +123,22 @@ lseek(int fd, off_t off, int whence)
 {
 	(void)off;
 	(void)whence;
-	errno = is_console(fd) ? ESPIPE : EBADF;
+	errno = is_console(fd) || is_socket(fd) ? ESPIPE : EBADF;
 	return -1;
 }
 
 int
 fcntl(int fd, int cmd, ...)
 {
+	if (!is_console(fd) && is_socket(fd)) {
+		va_list ap;
+		int arg;
+
+		va_start(ap, cmd);
+		arg = cmd == F_SETFL || cmd == F_SETFD ? va_arg(ap, int) : 0;
+		va_end(ap);
+		return sock_fcntl(fd, fd_socket(fd), cmd, arg);
+	}
 	if (!is_console(fd)) {
 		errno = EBADF;
 		return -1;

@@ -1,0 +1,755 @@
+/*
+ * The socket layer: protocol lookup, socket buffers, blocking and
+ * non-blocking receive with timeouts, options of level SOL_SOCKET, and
+ * the readiness test behind poll/select (include/net/socket.h).
+ *
+ * Invariants:
+ *   - every field of a socket is read and written with net_lock held;
+ *   - so_refs counts the calls inside the socket (a call that sleeps
+ *     keeps it alive); so_close detaches the protocol at once, the last
+ *     call to leave frees the memory;
+ *   - a sleeping caller re-checks everything after waking: state may
+ *     have changed in any way while net_lock was released.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <kern/callout.h>
+#include <kern/condvar.h>
+#include <kern/kassert.h>
+#include <kern/kmem.h>
+#include <net/mbuf.h>
+#include <net/netif.h>
+#include <net/socket.h>
+
+#define SOCK_MAXPROTO 8
+#define SB_MIN 512
+#define SO_HEADROOM 64		/* Ethernet 14 + IPv4 20 + UDP 8, rounded */
+#define SO_MAXDGRAM 65535
+
+static const struct sockproto *sock_protos[SOCK_MAXPROTO];
+static unsigned sock_nprotos;
+static kcondvar_t so_poll_cv;
+static bool so_poll_cv_ready;
+static uint64_t so_gen;
+
+int
+sock_register(const struct sockproto *sp)
+{
+	if (sock_nprotos == SOCK_MAXPROTO)
+		return ENOSPC;
+	if (!so_poll_cv_ready) {
+		cv_init(&so_poll_cv, "sopoll");
+		so_poll_cv_ready = true;
+	}
+	sock_protos[sock_nprotos++] = sp;
+	return 0;
+}
+
+static const struct sockproto *
+sock_find(int family, int type, int protocol)
+{
+	bool family_seen = false, type_seen = false;
+
+	for (unsigned i = 0; i < sock_nprotos; i++) {
+		const struct sockproto *sp = sock_protos[i];
+
+		if (sp->sp_family != family)
+			continue;
+		family_seen = true;
+		if (sp->sp_type != type)
+			continue;
+		type_seen = true;
+		if (sp->sp_protocol == protocol ||
+		    (protocol == 0 && sp->sp_default))
+			return sp;
+	}
+	if (!family_seen)
+		errno = EAFNOSUPPORT;
+	else if (!type_seen)
+		errno = EPROTOTYPE;
+	else
+		errno = EPROTONOSUPPORT;
+	return NULL;
+}
+
+/* ---- socket buffers ----------------------------------------------------- */
+
+static void
+sb_init(struct sockbuf *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->sb_hiwat = SB_DEFAULT_HIWAT;
+}
+
+static void
+sb_flush(struct sockbuf *sb)
+{
+	m_freem_list(sb->sb_head);
+	sb->sb_head = sb->sb_tail = NULL;
+	sb->sb_cc = 0;
+}
+
+static void
+sb_append_record(struct sockbuf *sb, struct mbuf *rec, unsigned datalen)
+{
+	rec->m_nextpkt = NULL;
+	if (sb->sb_tail != NULL)
+		sb->sb_tail->m_nextpkt = rec;
+	else
+		sb->sb_head = rec;
+	sb->sb_tail = rec;
+	sb->sb_cc += datalen;
+}
+
+/* The first record goes; its data length was `datalen`. */
+static void
+sb_drop_record(struct sockbuf *sb, unsigned datalen)
+{
+	struct mbuf *rec = sb->sb_head;
+
+	sb->sb_head = rec->m_nextpkt;
+	if (sb->sb_head == NULL)
+		sb->sb_tail = NULL;
+	rec->m_nextpkt = NULL;
+	sb->sb_cc -= datalen;
+	m_freem(rec);
+}
+
+bool
+sb_append_dgram(struct socket *so, struct mbuf *m,
+    const struct sockaddr_in_k *from)
+{
+	struct sockbuf *sb = &so->so_rcv;
+	unsigned len = m_length(m);
+	struct mbuf *a;
+
+	KASSERT(mutex_owned(&net_lock));
+	if ((so->so_state & SS_CANTRCVMORE) != 0 ||
+	    sb->sb_cc + len > sb->sb_hiwat ||
+	    (a = m_get(M_NOWAIT)) == NULL) {
+		sb->sb_drops++;
+		m_freem(m);
+		return false;
+	}
+	memcpy(a->m_data, from, sizeof(*from));
+	a->m_len = sizeof(*from);
+	a->m_next = m;
+	sb_append_record(sb, a, len);
+	so_wakeup(so);
+	return true;
+}
+
+void
+so_wakeup(struct socket *so)
+{
+	KASSERT(mutex_owned(&net_lock));
+	cv_broadcast(&so->so_cv);
+	so_gen++;
+	cv_broadcast(&so_poll_cv);
+}
+
+void
+so_seterror(struct socket *so, int error)
+{
+	so->so_error = error;
+	so_wakeup(so);
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+static void
+so_free(struct socket *so)
+{
+	sb_flush(&so->so_rcv);
+	sb_flush(&so->so_snd);
+	cv_destroy(&so->so_cv);
+	kmem_free(so, sizeof(*so));
+}
+
+/* Leaves a call; the last one out of a closed socket frees it. */
+static void
+so_rele(struct socket *so)
+{
+	KASSERT(so->so_refs > 0);
+	if (--so->so_refs == 0 && (so->so_state & SS_CLOSING) != 0)
+		so_free(so);
+}
+
+int
+so_create(int family, int type, int protocol, struct socket **sop)
+{
+	const struct sockproto *sp;
+	struct socket *so;
+	int rv;
+
+	if ((sp = sock_find(family, type, protocol)) == NULL)
+		return errno;
+	if ((so = kmem_zalloc(sizeof(*so), KM_SLEEP)) == NULL)
+		return ENOBUFS;
+	so->so_type = type;
+	so->so_protocol = sp->sp_protocol;
+	so->so_proto = sp;
+	sb_init(&so->so_rcv);
+	sb_init(&so->so_snd);
+	cv_init(&so->so_cv, "socket");
+	mutex_enter(&net_lock);
+	rv = sp->sp_attach(so);
+	mutex_exit(&net_lock);
+	if (rv != 0) {
+		cv_destroy(&so->so_cv);
+		kmem_free(so, sizeof(*so));
+		return rv;
+	}
+	*sop = so;
+	return 0;
+}
+
+int
+so_close(struct socket *so)
+{
+	mutex_enter(&net_lock);
+	so->so_proto->sp_detach(so);
+	so->so_pcb = NULL;
+	so->so_state |= SS_CLOSING | SS_CANTRCVMORE | SS_CANTSENDMORE;
+	so_wakeup(so);
+	so->so_refs++;
+	so_rele(so);
+	mutex_exit(&net_lock);
+	return 0;
+}
+
+/* ---- addresses ---------------------------------------------------------- */
+
+static int
+sin_from_user(const void *addr, unsigned addrlen, struct sockaddr_in_k *sin)
+{
+	if (addr == NULL || addrlen < sizeof(*sin))
+		return EINVAL;
+	memcpy(sin, addr, sizeof(*sin));
+	if (sin->sin_family != AF_INET_K)
+		return EAFNOSUPPORT;
+	sin->sin_len = sizeof(*sin);
+	return 0;
+}
+
+static void
+sin_to_user(const struct sockaddr_in_k *sin, void *addr, unsigned *addrlen)
+{
+	unsigned n;
+
+	if (addr == NULL || addrlen == NULL)
+		return;
+	n = *addrlen < sizeof(*sin) ? *addrlen : sizeof(*sin);
+	memcpy(addr, sin, n);
+	*addrlen = sizeof(*sin);
+}
+
+/* Runs op under net_lock with the socket referenced; ENOTCONN etc. */
+#define SO_CALL_BEGIN(so)                 \
+	do {                              \
+		mutex_enter(&net_lock);   \
+		(so)->so_refs++;          \
+	} while (0)
+#define SO_CALL_END(so)                   \
+	do {                              \
+		so_rele(so);              \
+		mutex_exit(&net_lock);    \
+	} while (0)
+
+int
+so_bind(struct socket *so, const void *addr, unsigned addrlen)
+{
+	struct sockaddr_in_k sin;
+	int rv;
+
+	if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
+		return rv;
+	SO_CALL_BEGIN(so);
+	rv = so->so_proto->sp_bind(so, &sin);
+	SO_CALL_END(so);
+	return rv;
+}
+
+int
+so_connect(struct socket *so, const void *addr, unsigned addrlen)
+{
+	struct sockaddr_in_k sin;
+	int rv;
+
+	if (addr != NULL && addrlen >= 2 &&
+	    ((const uint8_t *)addr)[1] == AF_UNSPEC_K &&
+	    so->so_type != SOCK_STREAM_K) {
+		SO_CALL_BEGIN(so);
+		rv = so->so_proto->sp_disconnect(so);
+		SO_CALL_END(so);
+		return rv;
+	}
+	if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
+		return rv;
+	SO_CALL_BEGIN(so);
+	rv = so->so_proto->sp_connect(so, &sin);
+	SO_CALL_END(so);
+	return rv;
+}
+
+int
+so_listen(struct socket *so, int backlog)
+{
+	int rv = EOPNOTSUPP;
+
+	SO_CALL_BEGIN(so);
+	if (so->so_proto->sp_listen != NULL)
+		rv = so->so_proto->sp_listen(so, backlog);
+	SO_CALL_END(so);
+	return rv;
+}
+
+int
+so_shutdown(struct socket *so, int how)
+{
+	int rv;
+
+	if (how < 0 || how > 2)
+		return EINVAL;
+	SO_CALL_BEGIN(so);
+	if (how != 1)
+		so->so_state |= SS_CANTRCVMORE;
+	if (how != 0)
+		so->so_state |= SS_CANTSENDMORE;
+	rv = so->so_proto->sp_shutdown(so, how);
+	so_wakeup(so);
+	SO_CALL_END(so);
+	return rv;
+}
+
+int
+so_getsockname(struct socket *so, void *addr, unsigned *addrlen)
+{
+	struct sockaddr_in_k sin;
+	int rv;
+
+	memset(&sin, 0, sizeof(sin));
+	SO_CALL_BEGIN(so);
+	rv = so->so_proto->sp_sockaddr(so, &sin);
+	SO_CALL_END(so);
+	if (rv == 0)
+		sin_to_user(&sin, addr, addrlen);
+	return rv;
+}
+
+int
+so_getpeername(struct socket *so, void *addr, unsigned *addrlen)
+{
+	struct sockaddr_in_k sin;
+	int rv;
+
+	memset(&sin, 0, sizeof(sin));
+	SO_CALL_BEGIN(so);
+	rv = so->so_proto->sp_peeraddr(so, &sin);
+	SO_CALL_END(so);
+	if (rv == 0)
+		sin_to_user(&sin, addr, addrlen);
+	return rv;
+}
+
+void
+so_setnbio(struct socket *so, bool on)
+{
+	mutex_enter(&net_lock);
+	if (on)
+		so->so_state |= SS_NBIO;
+	else
+		so->so_state &= ~SS_NBIO;
+	mutex_exit(&net_lock);
+}
+
+/* ---- data --------------------------------------------------------------- */
+
+/* The user's bytes as a packet; NULL if no memory. */
+static struct mbuf *
+so_copyin(const void *buf, size_t len)
+{
+	struct mbuf *m = m_gethdr(M_WAITOK);
+
+	if (m == NULL)
+		return NULL;
+	/* room in front for the protocol, IP and link headers */
+	m->m_data += SO_HEADROOM;
+	if (len > 0 && m_append(m, (unsigned)len, buf) != 0) {
+		m_freem(m);
+		return NULL;
+	}
+	return m;
+}
+
+int
+so_sendto(struct socket *so, const void *buf, size_t len, int flags,
+    const void *addr, unsigned addrlen, size_t *sent)
+{
+	struct sockaddr_in_k sin, *to = NULL;
+	struct mbuf *m;
+	int rv;
+
+	(void)flags;
+	*sent = 0;
+	if (addr != NULL) {
+		if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
+			return rv;
+		to = &sin;
+	}
+	if (len > SO_MAXDGRAM)
+		return EMSGSIZE;
+	if ((m = so_copyin(buf, len)) == NULL)
+		return ENOBUFS;
+	SO_CALL_BEGIN(so);
+	if ((so->so_state & SS_CANTSENDMORE) != 0) {
+		m_freem(m);
+		rv = EPIPE;
+	} else if (so->so_error != 0) {
+		m_freem(m);
+		rv = so->so_error;
+		so->so_error = 0;
+	} else {
+		rv = so->so_proto->sp_send(so, m, to);
+	}
+	SO_CALL_END(so);
+	if (rv == 0)
+		*sent = len;
+	return rv;
+}
+
+/* Sleeps for data on so_rcv; 0 when there is something to return. */
+static int
+so_wait_rcv(struct socket *so, int flags)
+{
+	int rv;
+
+	for (;;) {
+		if (so->so_rcv.sb_head != NULL)
+			return 0;
+		if (so->so_error != 0) {
+			rv = so->so_error;
+			so->so_error = 0;
+			return rv;
+		}
+		if ((so->so_state & SS_CANTRCVMORE) != 0)
+			return 0;
+		if ((so->so_state & SS_NBIO) != 0 ||
+		    (flags & MSG_DONTWAIT_K) != 0)
+			return EWOULDBLOCK;
+		if (so->so_rcv.sb_timeo_ns == 0)
+			cv_wait(&so->so_cv, &net_lock);
+		else if (cv_timedwait_ns(&so->so_cv, &net_lock,
+		    so->so_rcv.sb_timeo_ns) != 0 &&
+		    so->so_rcv.sb_head == NULL)
+			return EWOULDBLOCK;
+	}
+}
+
+/* One datagram record into buf; the rest of it is discarded. */
+static size_t
+so_take_dgram(struct socket *so, void *buf, size_t len, int flags,
+    void *addr, unsigned *addrlen)
+{
+	struct mbuf *rec = so->so_rcv.sb_head;
+	struct sockaddr_in_k sin;
+	unsigned dlen = m_length(rec->m_next);
+	size_t n = len < dlen ? len : dlen;
+
+	memcpy(&sin, rec->m_data, sizeof(sin));
+	if (n > 0)
+		m_copydata(rec->m_next, 0, (unsigned)n, buf);
+	sin_to_user(&sin, addr, addrlen);
+	if ((flags & MSG_PEEK_K) == 0)
+		sb_drop_record(&so->so_rcv, dlen);
+	return n;
+}
+
+/* Stream data: as many bytes as fit, across records. */
+static size_t
+so_take_stream(struct socket *so, uint8_t *buf, size_t len, int flags)
+{
+	struct sockbuf *sb = &so->so_rcv;
+	size_t done = 0;
+
+	while (done < len && sb->sb_head != NULL) {
+		struct mbuf *rec = sb->sb_head;
+		unsigned have = m_length(rec);
+		unsigned n = (unsigned)(len - done < have ? len - done : have);
+
+		m_copydata(rec, 0, n, buf + done);
+		done += n;
+		if ((flags & MSG_PEEK_K) != 0)
+			break;
+		if (n == have) {
+			sb_drop_record(sb, n);
+		} else {
+			m_adj(rec, (int)n);
+			sb->sb_cc -= n;
+		}
+	}
+	if (done > 0 && (flags & MSG_PEEK_K) == 0 &&
+	    so->so_proto->sp_rcvd != NULL)
+		so->so_proto->sp_rcvd(so);
+	return done;
+}
+
+int
+so_recvfrom(struct socket *so, void *buf, size_t len, int flags,
+    void *addr, unsigned *addrlen, size_t *got)
+{
+	int rv;
+
+	*got = 0;
+	SO_CALL_BEGIN(so);
+	rv = so_wait_rcv(so, flags);
+	if (rv == 0 && so->so_rcv.sb_head != NULL) {
+		if (so->so_type == SOCK_STREAM_K) {
+			*got = so_take_stream(so, buf, len, flags);
+			if (addr != NULL && addrlen != NULL)
+				rv = so->so_proto->sp_peeraddr(so,
+				    (struct sockaddr_in_k *)addr);
+		} else {
+			*got = so_take_dgram(so, buf, len, flags, addr,
+			    addrlen);
+		}
+	}
+	SO_CALL_END(so);
+	return rv;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+struct so_timeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+
+static int
+opt_int(const void *val, unsigned len, int *v)
+{
+	if (val == NULL || len < sizeof(int))
+		return EINVAL;
+	memcpy(v, val, sizeof(int));
+	return 0;
+}
+
+static int
+opt_timeo(const void *val, unsigned len, uint64_t *ns)
+{
+	struct so_timeval tv;
+
+	if (val == NULL || len < sizeof(tv))
+		return EINVAL;
+	memcpy(&tv, val, sizeof(tv));
+	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return EDOM;
+	*ns = (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+	return 0;
+}
+
+static int
+opt_bufsize(const void *val, unsigned len, unsigned *hiwat)
+{
+	int v, rv;
+
+	if ((rv = opt_int(val, len, &v)) != 0)
+		return rv;
+	if (v <= 0)
+		return EINVAL;
+	*hiwat = v < SB_MIN ? SB_MIN : v > SB_MAX ? SB_MAX : (unsigned)v;
+	return 0;
+}
+
+static int
+so_setopt_sol(struct socket *so, int name, const void *val, unsigned len)
+{
+	int v, rv;
+
+	switch (name) {
+	case SO_REUSEADDR_K:
+	case SO_REUSEPORT_K:
+	case SO_KEEPALIVE_K:
+	case SO_BROADCAST_K:
+	case SO_DEBUG_K:
+		if ((rv = opt_int(val, len, &v)) != 0)
+			return rv;
+		if (v != 0)
+			so->so_options |= (unsigned)name;
+		else
+			so->so_options &= ~(unsigned)name;
+		return 0;
+	case SO_SNDBUF_K:
+		return opt_bufsize(val, len, &so->so_snd.sb_hiwat);
+	case SO_RCVBUF_K:
+		return opt_bufsize(val, len, &so->so_rcv.sb_hiwat);
+	case SO_SNDTIMEO_K:
+		return opt_timeo(val, len, &so->so_snd.sb_timeo_ns);
+	case SO_RCVTIMEO_K:
+		return opt_timeo(val, len, &so->so_rcv.sb_timeo_ns);
+	default:
+		return ENOPROTOOPT;
+	}
+}
+
+int
+so_setsockopt(struct socket *so, int level, int name, const void *val,
+    unsigned len)
+{
+	int rv;
+
+	SO_CALL_BEGIN(so);
+	if (level == SOL_SOCKET_K) {
+		rv = so_setopt_sol(so, name, val, len);
+		/* the protocol may want to see it too (keepalive, buffers) */
+		if (rv == 0 && so->so_proto->sp_setopt != NULL)
+			(void)so->so_proto->sp_setopt(so, level, name, val,
+			    len);
+	} else if (so->so_proto->sp_setopt != NULL) {
+		rv = so->so_proto->sp_setopt(so, level, name, val, len);
+	} else {
+		rv = ENOPROTOOPT;
+	}
+	SO_CALL_END(so);
+	return rv;
+}
+
+static int
+put_int(void *val, unsigned *len, int v)
+{
+	if (val == NULL || len == NULL || *len < sizeof(int))
+		return EINVAL;
+	memcpy(val, &v, sizeof(int));
+	*len = sizeof(int);
+	return 0;
+}
+
+static int
+put_timeo(void *val, unsigned *len, uint64_t ns)
+{
+	struct so_timeval tv = {
+		.tv_sec = (int64_t)(ns / 1000000000u),
+		.tv_usec = (int64_t)(ns % 1000000000u / 1000u),
+	};
+
+	if (val == NULL || len == NULL || *len < sizeof(tv))
+		return EINVAL;
+	memcpy(val, &tv, sizeof(tv));
+	*len = sizeof(tv);
+	return 0;
+}
+
+static int
+so_getopt_sol(struct socket *so, int name, void *val, unsigned *len)
+{
+	int e;
+
+	switch (name) {
+	case SO_REUSEADDR_K:
+	case SO_REUSEPORT_K:
+	case SO_KEEPALIVE_K:
+	case SO_BROADCAST_K:
+	case SO_DEBUG_K:
+		return put_int(val, len, (so->so_options & (unsigned)name) != 0);
+	case SO_ACCEPTCONN_K:
+		return put_int(val, len,
+		    (so->so_options & SO_ACCEPTCONN_K) != 0);
+	case SO_SNDBUF_K:
+		return put_int(val, len, (int)so->so_snd.sb_hiwat);
+	case SO_RCVBUF_K:
+		return put_int(val, len, (int)so->so_rcv.sb_hiwat);
+	case SO_SNDTIMEO_K:
+		return put_timeo(val, len, so->so_snd.sb_timeo_ns);
+	case SO_RCVTIMEO_K:
+		return put_timeo(val, len, so->so_rcv.sb_timeo_ns);
+	case SO_TYPE_K:
+		return put_int(val, len, so->so_type);
+	case SO_ERROR_K:
+		e = so->so_error;
+		so->so_error = 0;
+		return put_int(val, len, e);
+	default:
+		return ENOPROTOOPT;
+	}
+}
+
+int
+so_getsockopt(struct socket *so, int level, int name, void *val,
+    unsigned *len)
+{
+	int rv;
+
+	SO_CALL_BEGIN(so);
+	if (level == SOL_SOCKET_K)
+		rv = so_getopt_sol(so, name, val, len);
+	else if (so->so_proto->sp_getopt != NULL)
+		rv = so->so_proto->sp_getopt(so, level, name, val, len);
+	else
+		rv = ENOPROTOOPT;
+	SO_CALL_END(so);
+	return rv;
+}
+
+/* ---- readiness ---------------------------------------------------------- */
+
+unsigned
+so_poll(struct socket *so, unsigned events)
+{
+	unsigned r = 0;
+
+	mutex_enter(&net_lock);
+	if (so->so_rcv.sb_head != NULL ||
+	    (so->so_state & SS_CANTRCVMORE) != 0)
+		r |= SO_POLLIN;
+	if ((so->so_state & SS_CANTSENDMORE) == 0 &&
+	    (so->so_type != SOCK_STREAM_K ||
+	    ((so->so_state & SS_ISCONNECTED) != 0 &&
+	    so->so_snd.sb_cc < so->so_snd.sb_hiwat)))
+		r |= SO_POLLOUT;
+	if (so->so_error != 0)
+		r |= SO_POLLERR;
+	if ((so->so_state & (SS_CANTRCVMORE | SS_CANTSENDMORE)) ==
+	    (SS_CANTRCVMORE | SS_CANTSENDMORE))
+		r |= SO_POLLHUP;
+	mutex_exit(&net_lock);
+	return r & (events | SO_POLLERR | SO_POLLHUP);
+}
+
+uint64_t
+so_poll_gen(void)
+{
+	uint64_t g;
+
+	mutex_enter(&net_lock);
+	g = so_gen;
+	mutex_exit(&net_lock);
+	return g;
+}
+
+int
+so_poll_wait(uint64_t gen, uint64_t timeout_ns)
+{
+	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX :
+	    kclock_ns() + timeout_ns;
+	int rv = 0;
+
+	if (timeout_ns == 0 || !so_poll_cv_ready)
+		return EWOULDBLOCK;
+	mutex_enter(&net_lock);
+	while (so_gen == gen && rv == 0) {
+		uint64_t now = kclock_ns();
+
+		if (deadline == UINT64_MAX) {
+			cv_wait(&so_poll_cv, &net_lock);
+		} else if (now >= deadline) {
+			rv = EWOULDBLOCK;
+		} else {
+			(void)cv_timedwait_ns(&so_poll_cv, &net_lock,
+			    deadline - now);
+		}
+	}
+	mutex_exit(&net_lock);
+	return rv;
+}
