@@ -2,7 +2,8 @@
 # Install the Debian packages the build and the tests need, if missing.
 # Usage: tools/deps.sh [ARCH...]. Says what it installs; needs root or sudo.
 set -eu
-pkgs="gcc make binutils gawk xz-utils python3 newlib-source"
+# iproute2 and iputils-ping: the network tests (namespaces, taps, ping -f).
+pkgs="gcc make binutils gawk xz-utils python3 newlib-source iproute2 iputils-ping"
 for arch in "${@:-x86_64}"; do
 	case "$arch" in
 	x86_64)
