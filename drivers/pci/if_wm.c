@@ -10,8 +10,7 @@
  * Interrupts: MSI-X on the 82574 (one vector; IVAR routes the receive,
  * transmit and "other" causes, link change among them, to it), else
  * MSI, else INTx. The PCI layer calls the handler in the line's
- * interrupt thread without a rump kernel CPU; wm_intr_hw takes one
- * (rump_schedule) and then the handler runs like any kernel code. The
+ * interrupt thread with a rump kernel CPU held (kintr). The
  * handler reads ICR and writes the same bits back (ICR is not
  * clear-on-read under MSI-X on the 82574), collects received frames
  * under sc_lock, reclaims transmit slots, and after dropping sc_lock
@@ -37,7 +36,6 @@
 #include <kern/device.h>
 #include <kern/klog.h>
 #include <kern/kmem.h>
-#include <kern/rump.h>
 
 #include "if_wmvar.h"
 
@@ -342,8 +340,8 @@ wm_intr(struct wm_softc *sc)
 }
 
 /*
- * What the PCI layer calls, without a CPU. ih_sc is cleared at detach;
- * ih_busy lets detach wait for a call in progress.
+ * What the PCI layer calls. ih_sc is cleared at detach; ih_busy lets
+ * detach wait for a call in progress.
  */
 static int
 wm_intr_hw(void *arg)
@@ -354,9 +352,7 @@ wm_intr_hw(void *arg)
 
 	__atomic_add_fetch(&ih->ih_busy, 1, __ATOMIC_ACQ_REL);
 	if ((sc = __atomic_load_n(&ih->ih_sc, __ATOMIC_ACQUIRE)) != NULL) {
-		rump_schedule();
 		rv = wm_intr(sc);
-		rump_unschedule();
 	}
 	__atomic_sub_fetch(&ih->ih_busy, 1, __ATOMIC_ACQ_REL);
 	if (rv)

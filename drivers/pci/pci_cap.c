@@ -18,6 +18,8 @@
 
 #include <errno.h>
 
+#include <kern/intr.h>
+
 #include "pci_impl.h"
 
 static void
@@ -120,15 +122,28 @@ pci_intx_map(struct pci_dev *pd)
 		pd->pd_irq = line;
 }
 
+/*
+ * The handler goes through kintr: it runs in the line's interrupt thread
+ * with an lwp and a rump kernel CPU, like any kernel code.
+ */
+static int
+handler_attach(struct pci_dev *pd, unsigned cookie, int (*fn)(void *),
+    void *arg)
+{
+	struct kintr *ih;
+	const char *name = pd->pd_self != NULL ? device_xname(pd->pd_self) :
+	    "pci";
+
+	return kintr_establish(cookie, fn, arg, name, &ih) == 0 ? 0 : EIO;
+}
+
 int
 pci_intr_establish(struct pci_dev *pd, int (*fn)(void *), void *arg)
 {
 	if (pd->pd_irq < 0)
 		return ENODEV;
-	if (rumpcomp_pci_irq_establish(PCI_COOKIE(PCI_COOKIE_INTX,
-	    pd->pd_index, 0), fn, arg) == NULL)
-		return EIO;
-	return 0;
+	return handler_attach(pd, PCI_COOKIE(PCI_COOKIE_INTX, pd->pd_index, 0),
+	    fn, arg);
 }
 
 static void
@@ -148,8 +163,8 @@ msg_get(struct pci_dev *pd, unsigned cookie, int (*fn)(void *), void *arg,
 	    cookie, addr, data)) != 0)
 		return rv;
 	(void)rumpcomp_pci_irq_line(cookie, &line);
-	if (rumpcomp_pci_irq_establish(cookie, fn, arg) == NULL)
-		return EIO;
+	if ((rv = handler_attach(pd, cookie, fn, arg)) != 0)
+		return rv;
 	if (linep != NULL)
 		*linep = line;
 	return 0;

@@ -14,9 +14,8 @@
  * modern capabilities; a legacy-only device (no common capability) is
  * refused.
  *
- * Interrupt handlers get no rump kernel CPU from the PCI layer: each
- * takes one (rump_schedule) around the driver's callbacks. Handlers
- * never take transport locks.
+ * Interrupt handlers run with a rump kernel CPU held (the PCI layer
+ * attaches them through kintr). Handlers never take transport locks.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -28,7 +27,6 @@
 #include <kern/condvar.h>
 #include <kern/klog.h>
 #include <kern/mutex.h>
-#include <kern/rump.h>
 #include <pci/pci.h>
 
 #include "virtio.h"
@@ -462,11 +460,9 @@ intr_vec0(void *arg)
 {
 	struct virtio_softc *vsc = arg;
 
-	rump_schedule();
 	if (vsc->vs_intr == VIRTIO_INTR_MSIX_SHARED)
 		run_queues(vsc);
 	run_config(vsc);
-	rump_unschedule();
 	return 1;
 }
 
@@ -475,10 +471,8 @@ intr_vq(void *arg)
 {
 	struct virtqueue *vq = arg;
 
-	rump_schedule();
 	if (vq->vq_done != NULL)
 		vq->vq_done(vq);
-	rump_unschedule();
 	return 1;
 }
 
@@ -491,12 +485,10 @@ intr_isr(void *arg)
 
 	if (isr == 0)
 		return 0;
-	rump_schedule();
 	if (isr & VIRTIO_ISR_QUEUE)
 		run_queues(vsc);
 	if (isr & VIRTIO_ISR_CONFIG)
 		run_config(vsc);
-	rump_unschedule();
 	return 1;
 }
 

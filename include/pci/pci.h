@@ -157,7 +157,8 @@ unsigned pci_cap_find(const struct pci_dev *pd, uint8_t id);
 void *pci_bar_map(const struct pci_dev *pd, int reg);
 
 /*
- * Interrupts; handlers run in thread context and return nonzero when
+ * Interrupts; handlers run in thread context with a rump kernel CPU
+ * held (through kintr_establish, <kern/intr.h>) and return nonzero when
  * the interrupt was theirs. 0 or an errno value: ENODEV (no such
  * interrupt), EOPNOTSUPP (no MSI on this machine), EIO (the hypercall
  * failed to attach the handler).

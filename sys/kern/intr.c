@@ -8,6 +8,10 @@
  * lwp is allocated per interrupt. A thread that already has an lwp keeps
  * it. The hypervisor never runs one handle on two threads at once (one
  * interrupt thread per line), which is what lets ih_lwp be shared.
+ *
+ * The contract has no way to take a handler back from the hypervisor, so
+ * a handle lives as long as the kernel: kintr_disestablish only disables
+ * it. Every handle stays on kintr_all, which says so to leak checkers.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -34,7 +38,10 @@ struct kintr {
 	unsigned long ih_count;		/* atomic */
 	int ih_disabled;		/* atomic */
 	char ih_name[16];
+	struct kintr *ih_next;		/* kintr_all */
 };
+
+static struct kintr *kintr_all;		/* atomic push only */
 
 static int
 kintr_dispatch(void *arg)
@@ -79,6 +86,10 @@ kintr_establish(unsigned cookie, int (*handler)(void *), void *arg,
 		rv = ENXIO;
 		goto fail_lwp;
 	}
+	ih->ih_next = __atomic_load_n(&kintr_all, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&kintr_all, &ih->ih_next, ih, true,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		continue;
 	*ihp = ih;
 	return 0;
 
