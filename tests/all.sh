@@ -1,7 +1,9 @@
 #!/bin/bash
 # Everything `make test` runs: host unit tests (ASan/UBSan), the hypercall
-# conformance suite on hypercall-posix, and the QEMU smoke tests on every
-# arch (aarch64 on virt with GICv3 and with GICv2). Each suite prints its
+# conformance suite on hypercall-posix, the rump kernel, PCI and network
+# stack host tests, the stack on a tap in a network namespace, the QEMU
+# smoke tests on every arch (aarch64 on virt with GICv3 and with GICv2)
+# and a Linux flood ping into QEMU guests on a tap. Each suite prints its
 # own "N passed, N failed[, N skipped]"; this adds them up into the final
 # line.
 set -u
@@ -69,5 +71,14 @@ for arch in $arches; do
 		suite "PCI listing against QEMU's query-pci ($arch)" tests/pci-qemu/run.sh $arch
 	fi
 done
+flood=""
+for arch in $arches; do
+	case $arch in
+	x86_64) flood="$flood x86_64:virtio-net-pci x86_64:e1000e" ;;
+	*) flood="$flood $arch:virtio-net-pci" ;;
+	esac
+done
+suite "Linux ping -f into a guest on a tap (QEMU)" env FLOOD_CASES="$flood" \
+	tests/netns/qemu-flood.sh build/host/qemu-flood
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
