@@ -3,8 +3,12 @@
  * (large and small blocks) and through the page allocator, check that
  * exhaustion is an error (NULL, ENOMEM) and not a crash, free
  * everything, and check that the statistics return to where they began.
+ * Also that newlib's own allocations (stdio buffers, the big numbers of
+ * floating-point formatting) come from the kernel allocator: newlib
+ * calls _malloc_r, and its own version has no heap here.
  */
 #include <errno.h>
+#include <reent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +120,24 @@ test_pages(void)
 	    "page allocator statistics back to start");
 }
 
+static void
+test_newlib_heap(void)
+{
+	struct memalloc_stats ms0, ms1;
+	char buf[32];
+	void *p;
+
+	memalloc_get_stats(&ms0);
+	p = _malloc_r(_REENT, 100);
+	memalloc_get_stats(&ms1);
+	check(p != NULL && ms1.ms_allocs == ms0.ms_allocs + 1,
+	    "newlib's _malloc_r is the kernel allocator");
+	_free_r(_REENT, p);
+	snprintf(buf, sizeof(buf), "%.3f %g", 2.5, 1e300);
+	check(strcmp(buf, "2.500 1e+300") == 0,
+	    "floating-point formatting (newlib's dtoa allocates)");
+}
+
 int
 main(void)
 {
@@ -128,6 +150,7 @@ main(void)
 	test_malloc(64, "64-byte mallocs exhaust memory with ENOMEM");
 	test_malloc(3000, "3000-byte mallocs exhaust memory with ENOMEM");
 	test_pages();
+	test_newlib_heap();
 	printf("alloc: %s\n", failures ? "FAIL" : "PASS");
 	return failures;
 }
