@@ -66,12 +66,24 @@ KERNEL_SRCS := $(ARCH_SRCS) $(wildcard boot/*.c) $(wildcard hypercall-bm/*.c)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 # The rump kernel (sys/): portable, over the hypercall contract only. It
 # takes errno values from the libc it runs with, hence newlib's headers.
-SYS_SRCS := $(wildcard sys/kern/*.c) $(wildcard sys/net/*.c) \
-	$(wildcard sys/netinet/*.c) $(wildcard drivers/pci/*.c)
+# The network (sys/net, sys/netinet, the NIC drivers and the socket part
+# of the libc glue) goes only into applications that use it: NET=auto
+# (the default) asks tools/needs-net.sh, NET=yes or NET=no decides.
+NET ?= auto
+SYS_NET_SRCS := $(wildcard sys/net/*.c) $(wildcard sys/netinet/*.c) \
+	$(wildcard drivers/pci/if_*.c) $(wildcard drivers/pci/virt*.c)
+SYS_SRCS := $(filter-out $(SYS_NET_SRCS),$(wildcard sys/kern/*.c) \
+	$(wildcard drivers/pci/*.c))
 SYS_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_SRCS))
+SYS_NET_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_NET_SRCS))
 SYS_CFLAGS = $(KERNEL_CFLAGS) -isystem $(NEWLIB)/include
-LIBC_SRCS := $(wildcard sys/libc/*.c)
+LIBC_NET_SRCS := $(addprefix sys/libc/,socket.c poll.c netinfo.c) \
+	$(wildcard sys/libc/netdb*.c) $(wildcard sys/libc/resolv*.c)
+LIBC_SRCS := $(filter-out $(LIBC_NET_SRCS),$(wildcard sys/libc/*.c))
 LIBC_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_SRCS))
+LIBC_NET_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_NET_SRCS))
+NET_LIBS := $(BUILD)/librumpnet.a $(BUILD)/libsyslibc-net.a
+# The archives are remade when this file changes: it says what goes in.
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 IMAGE := $(BUILD)/$(APP_NAME).elf
@@ -98,12 +110,12 @@ newlib: $(NEWLIB_STAMP)
 $(BUILD)/kernel/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(OBJ_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/kernel/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(OBJ_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/sys/%.c.o: %.c $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
@@ -130,13 +142,21 @@ $(BUILD)/libkernel.a: $(KERNEL_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/librump.a: $(SYS_OBJS)
+$(BUILD)/librump.a: $(SYS_OBJS) Makefile
 	@echo "  AR      $@"
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
-$(BUILD)/libsyslibc.a: $(LIBC_OBJS)
+$(BUILD)/libsyslibc.a: $(LIBC_OBJS) Makefile
 	@echo "  AR      $@"
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
+$(BUILD)/librumpnet.a: $(SYS_NET_OBJS) Makefile
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
+$(BUILD)/libsyslibc-net.a: $(LIBC_NET_OBJS) Makefile
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 # Two link passes: the second carries the symbol table that fault reports
 # use. The table's section comes after text, so text addresses match.
@@ -145,8 +165,10 @@ $(BUILD)/libsyslibc.a: $(LIBC_OBJS)
 # linked too: it replaces newlib's malloc family, and a symbol both define
 # (_malloc_r, which newlib's stdio and dtoa call from inside libc.a) would
 # otherwise resolve to newlib's own malloc, which has no heap here.
+# $$netlibs: the network libraries when the application uses them (set
+# in the recipe).
 LINK_LIBS = --whole-archive $(BUILD)/libsyslibc.a $(BUILD)/librump.a \
-	--no-whole-archive $(BUILD)/libkernel.a \
+	$$netlibs --no-whole-archive $(BUILD)/libkernel.a \
 	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
 	$(BUILD)/libkernel.a --end-group
 LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
@@ -157,12 +179,15 @@ $(BUILD)/ksyms-empty.o: tools/mksyms.sh
 	$(Q)tools/mksyms.sh </dev/null >$(BUILD)/ksyms-empty.S
 	$(Q)$(CC) -c $(BUILD)/ksyms-empty.S -o $@
 
-$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/librump.a $(BUILD)/libsyslibc.a $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh
+$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/librump.a $(BUILD)/libsyslibc.a $(NET_LIBS) $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh tools/needs-net.sh
 	@echo "  LD      $@"
-	$(Q)$(LINK) -o $@.pass1 $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(BUILD)/ksyms-empty.o $(LINK_LIBS)
-	$(Q)$(NM) -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S
-	$(Q)$(CC) -c $(APP_BUILD)/ksyms.S -o $(APP_BUILD)/ksyms.o
-	$(Q)$(LINK) -o $@ $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(APP_BUILD)/ksyms.o $(LINK_LIBS)
+	$(Q)netlibs=; \
+	if [ "$$(tools/needs-net.sh $(NET) $(NM) $(NET_LIBS) -- $(APP_OBJS))" = yes ]; then \
+		netlibs="$(NET_LIBS)"; echo "  NET     $@: with the network stack"; fi; \
+	$(LINK) -o $@.pass1 $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(BUILD)/ksyms-empty.o $(LINK_LIBS) && \
+	$(NM) -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S && \
+	$(CC) -c $(APP_BUILD)/ksyms.S -o $(APP_BUILD)/ksyms.o && \
+	$(LINK) -o $@ $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(APP_BUILD)/ksyms.o $(LINK_LIBS)
 	$(Q)NM=$(NM) tools/checksyms.sh $@.pass1 $@
 	$(Q)rm -f $@.pass1
 
@@ -194,4 +219,5 @@ clean:
 distclean:
 	rm -rf build
 
--include $(KERNEL_OBJS:.o=.d) $(SYS_OBJS:.o=.d) $(LIBC_OBJS:.o=.d) $(APP_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(SYS_OBJS:.o=.d) $(SYS_NET_OBJS:.o=.d) \
+	$(LIBC_OBJS:.o=.d) $(LIBC_NET_OBJS:.o=.d) $(APP_OBJS:.o=.d)

@@ -1,10 +1,12 @@
 /*
- * lsdev: print the autoconf device tree and the PCI listing, then
- * exit 0.
+ * lsdev: print the autoconf device tree, the PCI listing and the
+ * network interfaces, then exit 0.
  *
- *	lsdev		both
+ *	lsdev		all three
  *	lsdev -t	the device tree only
  *	lsdev -l	the PCI listing only
+ *	lsdev -n	the network interfaces only (name, MAC, up/down,
+ *			address once configured)
  *	lsdev -w ...	(before any of the above) after "lsdev: done",
  *			wait for a line on stdin (the serial console)
  *			before exiting, so that the machine stays up for a
@@ -29,6 +31,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rumpmetal/net.h>
+
 #include <kern/device.h>
 #include <kern/rump.h>
 #include <pci/pci.h>
@@ -46,7 +50,7 @@ static struct tree tree;
 static void
 usage(void)
 {
-	printf("usage: lsdev [-w] [-e] [-t | -l]\n");
+	printf("usage: lsdev [-w] [-e] [-t | -l | -n]\n");
 }
 
 /* " dev 3 function 0: 8086:100e ethernet" for a PCI function's device. */
@@ -130,8 +134,8 @@ enable_all(void)
 int
 main(int argc, char **argv)
 {
-	int tree_on = 1, list_on = 1, wait_on = 0, enable_on = 0;
-	char line[80];
+	int tree_on = 1, list_on = 1, net_on = 1, wait_on = 0, enable_on = 0;
+	char line[80], netinfo[1024];
 
 	for (; argc >= 2; argc--, argv++) {
 		if (strcmp(argv[1], "-w") == 0)
@@ -142,13 +146,14 @@ main(int argc, char **argv)
 			break;
 	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-t") != 0 &&
-	    strcmp(argv[1], "-l") != 0)) {
+	    strcmp(argv[1], "-l") != 0 && strcmp(argv[1], "-n") != 0)) {
 		usage();
 		return 2;
 	}
 	if (argc == 2) {
 		tree_on = strcmp(argv[1], "-t") == 0;
-		list_on = !tree_on;
+		list_on = strcmp(argv[1], "-l") == 0;
+		net_on = strcmp(argv[1], "-n") == 0;
 	}
 	if (enable_on)
 		enable_all();
@@ -156,6 +161,10 @@ main(int argc, char **argv)
 		print_tree();
 	if (list_on)
 		pci_list_to(print_line, NULL);
+	if (net_on) {
+		rumpmetal_netinfo(netinfo, sizeof(netinfo));
+		printf("network interfaces:\n%s", netinfo);
+	}
 	printf("lsdev: done\n");
 	if (wait_on) {
 		printf("lsdev: waiting for a line on stdin\n");

@@ -16,3 +16,5 @@ ARCH_ENTRY_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(ARCH_ENTRY_SRCS))
 LDSCRIPT := boot/x86_64/kernel.ld
 # make run boots the GRUB ISO by default (QEMU_BOOT=iso|kernel|uefi).
 QEMU_BOOT ?= iso
+# The AML interpreter runs once at boot: small beats fast.
+$(BUILD)/kernel/arch/x86/aml_%.c.o: OBJ_CFLAGS := -Os

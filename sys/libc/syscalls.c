@@ -20,6 +20,17 @@
 
 #include "fd.h"
 
+/*
+ * The socket calls live in the network part of the glue, which is linked
+ * only into applications that use the network (Makefile, NET=). A
+ * descriptor can only be a socket if socket() was linked, so these weak
+ * references are only ever called when they resolved.
+ */
+#pragma weak send
+#pragma weak recv
+#pragma weak sock_close
+#pragma weak sock_fcntl
+
 static int
 is_console(int fd)
 {
