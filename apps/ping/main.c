@@ -190,9 +190,10 @@ got_reply(struct stats *st, const uint8_t *pkt, ssize_t n,
 	}
 }
 
-/* Receives until `until` (absolute seconds). */
+/* Receives until `until` (absolute seconds), or until `want` replies
+ * have come back (0: no such limit). */
 static void
-receive_until(int s, struct stats *st, double until, long size)
+receive_until(int s, struct stats *st, double until, long size, long want)
 {
 	static uint8_t pkt[ICMP_HDRLEN + MAXDATA];
 	struct pollfd p = { .fd = s, .events = POLLIN };
@@ -203,7 +204,7 @@ receive_until(int s, struct stats *st, double until, long size)
 		socklen_t fl = sizeof(from);
 		ssize_t n;
 
-		if (left <= 0)
+		if (left <= 0 || (want > 0 && st->received >= want))
 			return;
 		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
 			continue;
@@ -259,13 +260,15 @@ ping_host(const struct opts *o)
 	    (end == 0 || now_s() < end)) {
 		if (send_echo(s, &to, (uint16_t)(st.sent + 1), o->size) == 0)
 			st.sent++;
+		if (o->count != 0 && st.sent >= o->count)
+			break;	/* the last one: only its reply to wait for */
 		next += o->interval;
 		receive_until(s, &st, end != 0 && end < next ? end : next,
-		    o->size);
+		    o->size, 0);
 	}
 	if (st.received < st.sent)
 		receive_until(s, &st, end != 0 ? end : now_s() + o->timeout,
-		    o->size);
+		    o->size, st.sent);
 	summary(o->host, &st, now_s() - start);
 	close(s);
 	return st.received > 0 ? 0 : 1;
