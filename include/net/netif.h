@@ -103,6 +103,16 @@ enum if_stat {
 	IFS_UDP_NOPORT,		/* nobody listening */
 	IFS_UDP_FULL,		/* the receiver's queue was full */
 	IFS_DHCP_BAD,		/* malformed DHCP message */
+	IFS_TCP_BADHDR,		/* TCP: short, bad data offset, bad address */
+	IFS_TCP_BADSUM,		/* TCP: bad checksum */
+	IFS_TCP_BADOPT,		/* TCP: malformed options */
+	IFS_TCP_BADFLAGS,	/* TCP: impossible flag combinations */
+	IFS_TCP_BADSEQ,		/* TCP: outside the window, PAWS */
+	IFS_TCP_BADACK,		/* TCP: acknowledges what was never sent */
+	IFS_TCP_NOPORT,		/* TCP: no connection or listener (reset) */
+	IFS_TCP_SYNDROP,	/* TCP: SYN dropped, listen queue full */
+	IFS_TCP_RCVDROP,	/* TCP: data dropped, no room (window,
+				   reassembly limits, memory) */
 	IFS_MAX
 };
 extern const char *const if_stat_names[IFS_MAX];

@@ -16,6 +16,16 @@
  * A datagram socket's receive queue holds one record per datagram: a
  * small mbuf with the sender's struct sockaddr_in_k (m_nextpkt links
  * records), followed through m_next by the data.
+ *
+ * Stream sockets (TCP): the receive queue holds records of bytes in
+ * order (sb_append_stream packs them into clusters); the send queue is
+ * the protocol's: one m_next chain of the bytes not yet acknowledged,
+ * sb_cc long. A listening socket (SO_ACCEPTCONN) keeps the connections
+ * the protocol makes for it (so_newconn) on two queues: incomplete ones
+ * (so_q0, handshake in progress) and complete ones (so_q, waiting for
+ * so_accept). A queued socket belongs to its listener until accepted:
+ * nobody else holds it, and the protocol frees it (so_pcbgone) if the
+ * connection dies first.
  */
 #ifndef NET_SOCKET_H
 #define NET_SOCKET_H
@@ -49,6 +59,7 @@ _Static_assert(sizeof(struct sockaddr_in_k) == 16, "sockaddr_in layout");
 #define SO_REUSEADDR_K 0x0004
 #define SO_KEEPALIVE_K 0x0008
 #define SO_BROADCAST_K 0x0020
+#define SO_LINGER_K 0x0080
 #define SO_REUSEPORT_K 0x0200
 #define SO_SNDBUF_K 0x1001
 #define SO_RCVBUF_K 0x1002
@@ -59,6 +70,19 @@ _Static_assert(sizeof(struct sockaddr_in_k) == 16, "sockaddr_in layout");
 #define IPPROTO_IP_K 0
 #define IP_TOS_K 3
 #define IP_TTL_K 4
+#define IPPROTO_TCP_K 6
+#define TCP_NODELAY_K 1
+#define TCP_MAXSEG_K 2
+#define TCP_KEEPIDLE_K 4	/* seconds */
+#define TCP_KEEPINTVL_K 5	/* seconds */
+#define TCP_KEEPCNT_K 6
+#define SOMAXCONN_K 128
+
+/* SO_LINGER's value (struct linger of <sys/socket.h>). */
+struct so_linger {
+	int l_onoff;
+	int l_linger;	/* seconds; only 0 (reset on close) is special */
+};
 
 /* so_state */
 #define SS_ISCONNECTED 0x0002
@@ -109,6 +133,9 @@ struct sockproto {
 	/* Stream protocols (may be NULL for datagram ones). */
 	int (*sp_listen)(struct socket *so, int backlog);
 	void (*sp_rcvd)(struct socket *so);	/* data was read */
+	/* A connection nobody will accept (its listener closes): reset it
+	 * and let go of the socket (so_pcbgone). */
+	void (*sp_abort)(struct socket *so);
 };
 
 struct socket {
@@ -123,7 +150,20 @@ struct socket {
 	struct sockbuf so_snd;
 	kcondvar_t so_cv;	/* any change: data, space, state */
 	unsigned so_refs;
+	int so_linger;		/* SO_LINGER seconds, -1: off */
+
+	/* Listening stream sockets and the connections they made. */
+	struct socket *so_head;	/* the listener whose queue holds us */
+	struct socket *so_qnext;	/* next on that queue */
+	int so_onq;		/* 0, SO_ONQ0 or SO_ONQ */
+	struct socket *so_q0;	/* incomplete connections, oldest first */
+	struct socket *so_q;	/* complete connections, oldest first */
+	unsigned so_q0len;
+	unsigned so_qlen;
+	unsigned so_qlimit;	/* listen backlog */
 };
+#define SO_ONQ0 1
+#define SO_ONQ 2
 
 /* Protocols register at init (net_lock not needed). */
 int sock_register(const struct sockproto *sp);
@@ -134,6 +174,13 @@ int so_close(struct socket *so);
 int so_bind(struct socket *so, const void *addr, unsigned addrlen);
 int so_connect(struct socket *so, const void *addr, unsigned addrlen);
 int so_listen(struct socket *so, int backlog);
+/*
+ * The next complete connection of listening socket so (blocks unless
+ * non-blocking: EWOULDBLOCK; SO_RCVTIMEO); its peer's address to addr.
+ * EINVAL if so does not listen.
+ */
+int so_accept(struct socket *so, struct socket **nsop, void *addr,
+    unsigned *addrlen);
 int so_shutdown(struct socket *so, int how);
 int so_sendto(struct socket *so, const void *buf, size_t len, int flags,
     const void *addr, unsigned addrlen, size_t *sent);
@@ -169,5 +216,32 @@ bool sb_append_dgram(struct socket *so, struct mbuf *m,
 /* Wake everyone waiting on so (data, space or state changed). */
 void so_wakeup(struct socket *so);
 void so_seterror(struct socket *so, int error);
+
+/* Stream sockets. */
+/* Bytes that still fit in sb (0 if full). */
+unsigned sb_space(const struct sockbuf *sb);
+/* In-order stream bytes m (any chain; consumed) to the receive queue,
+ * copied into clusters; returns how many were queued (fewer than all
+ * only when memory ran out). */
+unsigned sb_append_stream(struct socket *so, struct mbuf *m);
+/*
+ * A new connection socket for listener head, on its incomplete queue,
+ * with the listener's options and buffer sizes, attached to the
+ * protocol (sp_attach). NULL if no memory or the queue is full (the
+ * protocol makes room first: so_q0 is the oldest incomplete one).
+ */
+struct socket *so_newconn(struct socket *head);
+/* Limit of head's incomplete queue. */
+unsigned so_q0limit(const struct socket *head);
+void so_isconnecting(struct socket *so);
+/* Established: a queued connection moves to the complete queue. */
+void so_isconnected(struct socket *so);
+/* Connection gone both ways (after so_seterror if it failed). */
+void so_isdisconnected(struct socket *so);
+/* The peer sent FIN. */
+void so_cantrcvmore(struct socket *so);
+/* The protocol let go of so (so_pcb is NULL now): a socket still on a
+ * listener's queue is unlinked and freed, others just woken. */
+void so_pcbgone(struct socket *so);
 
 #endif

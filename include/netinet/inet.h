@@ -270,6 +270,91 @@ int icmp_echo_send(struct inpcb *inp, struct mbuf *m, in_addr_t dst);
 
 void udp_input(struct ifnet *ifp, struct mbuf *m, unsigned hlen);
 
+/* ---- TCP (RFC 9293; sys/netinet/tcp_*.c) -------------------------------- */
+
+struct tcp_hdr {
+	in_port_t th_sport;
+	in_port_t th_dport;
+	uint32_t th_seq;	/* network order */
+	uint32_t th_ack;	/* network order */
+	uint8_t th_off;		/* data offset in 32-bit words, << 4 */
+	uint8_t th_flags;
+	uint16_t th_win;
+	uint16_t th_sum;
+	uint16_t th_urp;
+} __attribute__((__packed__));
+_Static_assert(sizeof(struct tcp_hdr) == 20, "tcp header");
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_PUSH 0x08
+#define TH_ACK 0x10
+#define TH_URG 0x20
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+
+/* Option kinds and lengths (RFC 9293, RFC 7323, RFC 2018). */
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MAXSEG 2
+#define TCPOLEN_MAXSEG 4
+#define TCPOPT_WINDOW 3
+#define TCPOLEN_WINDOW 3
+#define TCPOPT_SACK_PERMITTED 4
+#define TCPOLEN_SACK_PERMITTED 2
+#define TCPOPT_SACK 5
+#define TCPOPT_TIMESTAMP 8
+#define TCPOLEN_TIMESTAMP 10
+#define TCP_MAXWIN 65535	/* largest unscaled window */
+#define TCP_MAX_WINSHIFT 14
+
+/* A segment (IP header first, hlen long) for us; consumes m. */
+void tcp_input(struct ifnet *ifp, struct mbuf *m, unsigned hlen);
+/*
+ * An ICMP error (type, code; mtu: the next-hop MTU of "fragmentation
+ * needed", 0 if not given) quoting ip, the header of a segment we sent,
+ * and th8, the first 8 bytes of its TCP header (ports, sequence number).
+ */
+void tcp_ctlinput(int type, int code, unsigned mtu, const struct ip_hdr *ip,
+    const uint8_t th8[8]);
+
+/* Global TCP statistics (since boot). */
+struct tcpstat {
+	uint64_t tcps_connattempt;	/* active opens (SYN sent) */
+	uint64_t tcps_accepts;		/* passive opens completed */
+	uint64_t tcps_connects;		/* connections established */
+	uint64_t tcps_drops;		/* established connections dropped */
+	uint64_t tcps_conndrops;	/* embryonic connections dropped */
+	uint64_t tcps_closed;		/* connections closed (any reason) */
+	uint64_t tcps_timeoutdrop;	/* dropped by retransmit timeout */
+	uint64_t tcps_keepdrops;	/* dropped by keepalive */
+	uint64_t tcps_rexmttimeo;	/* retransmit timeouts */
+	uint64_t tcps_persisttimeo;	/* zero-window probes sent */
+	uint64_t tcps_keepprobe;	/* keepalive probes sent */
+	uint64_t tcps_fastrexmt;	/* fast retransmits */
+	uint64_t tcps_sndtotal;		/* segments sent */
+	uint64_t tcps_sndbyte;		/* data bytes sent (first time) */
+	uint64_t tcps_sndrexmitpack;	/* segments retransmitted */
+	uint64_t tcps_sndrexmitbyte;
+	uint64_t tcps_sndacks;		/* pure ACKs sent */
+	uint64_t tcps_sndrst;		/* resets sent */
+	uint64_t tcps_rcvtotal;		/* segments received */
+	uint64_t tcps_rcvbyte;		/* in-sequence data bytes */
+	uint64_t tcps_rcvduppack;	/* duplicate-only segments */
+	uint64_t tcps_rcvoopack;	/* out-of-order segments queued */
+	uint64_t tcps_rcvbad;		/* dropped: header, sum, options, flags */
+	uint64_t tcps_rcvafterclose;	/* data after close: reset */
+	uint64_t tcps_challengeack;	/* RFC 5961 challenge ACKs sent */
+	uint64_t tcps_synrcvd;		/* SYNs accepted by listeners */
+	uint64_t tcps_syndrop;		/* SYNs dropped: queue full, oldest */
+	uint64_t tcps_rttupdated;	/* RTT samples taken */
+	uint64_t tcps_pcbs;		/* connection blocks now */
+	uint64_t tcps_established;	/* connections now ESTABLISHED */
+};
+void tcp_getstat(struct tcpstat *st);
+/* The name of a TCP state ("ESTABLISHED"). */
+const char *tcp_state_name(int state);
+
 /* Called by net_init. */
 void inet_init(void);
 

@@ -9,7 +9,7 @@
 
 struct socket;
 
-#define FD_MAX 64
+#define FD_MAX 1024	/* sockets and the console; select() sees FD_SETSIZE */
 #define FD_CONSOLE_LAST 2
 
 bool fd_is_console(int fd);

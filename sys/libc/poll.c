@@ -121,11 +121,11 @@ select_add(struct pollfd *p, int fd, fd_set *r, fd_set *w, fd_set *e)
 int
 select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-	struct pollfd pfd[FD_MAX];
+	struct pollfd pfd[FD_SETSIZE];
 	nfds_t n = 0;
 	int timeout = -1, ready = 0;
 
-	if (nfds < 0 || nfds > FD_MAX) {
+	if (nfds < 0 || nfds > FD_SETSIZE) {
 		errno = EINVAL;
 		return -1;
 	}

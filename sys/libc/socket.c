@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 
 #include <kern/rump.h>
@@ -36,6 +37,14 @@ _Static_assert(SOL_SOCKET == SOL_SOCKET_K && SO_REUSEADDR == SO_REUSEADDR_K &&
 _Static_assert(MSG_PEEK == MSG_PEEK_K && MSG_DONTWAIT == MSG_DONTWAIT_K,
     "message flags");
 _Static_assert(IPPROTO_IP == IPPROTO_IP_K && IP_TTL == IP_TTL_K, "IP options");
+_Static_assert(IPPROTO_TCP == IPPROTO_TCP_K && TCP_NODELAY == TCP_NODELAY_K &&
+    TCP_MAXSEG == TCP_MAXSEG_K && TCP_KEEPIDLE == TCP_KEEPIDLE_K &&
+    TCP_KEEPINTVL == TCP_KEEPINTVL_K && TCP_KEEPCNT == TCP_KEEPCNT_K &&
+    SOMAXCONN == SOMAXCONN_K, "TCP options");
+_Static_assert(SO_LINGER == SO_LINGER_K &&
+    sizeof(struct linger) == sizeof(struct so_linger) &&
+    offsetof(struct linger, l_linger) == offsetof(struct so_linger, l_linger),
+    "SO_LINGER");
 _Static_assert(POLLIN == SO_POLLIN && POLLOUT == SO_POLLOUT &&
     POLLERR == SO_POLLERR && POLLHUP == SO_POLLHUP, "poll bits");
 
@@ -113,12 +122,27 @@ listen(int fd, int backlog)
 int
 accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	(void)addr;
-	(void)len;
-	if (fd_socket(fd) == NULL)
+	struct socket *so = fd_socket(fd), *nso;
+	unsigned alen = len != NULL ? *len : 0;
+	int rv, nfd;
+
+	if (so == NULL)
 		return -1;
-	errno = EOPNOTSUPP;	/* no stream protocol yet */
-	return -1;
+	rump_schedule();
+	rv = so_accept(so, &nso, len != NULL ? addr : NULL,
+	    len != NULL ? &alen : NULL);
+	rump_unschedule();
+	if (rv != 0)
+		return fd_kcall_result(rv);
+	if ((nfd = fd_alloc(nso)) < 0) {
+		rump_schedule();
+		so_close(nso);
+		rump_unschedule();
+		return -1;
+	}
+	if (len != NULL)
+		*len = alen;
+	return nfd;
 }
 
 ssize_t

@@ -54,8 +54,17 @@ const char *const if_stat_names[IFS_MAX] = {
 	[IFS_UDP_NOPORT] = "udp_noport",
 	[IFS_UDP_FULL] = "udp_full",
 	[IFS_DHCP_BAD] = "dhcp_bad",
+	[IFS_TCP_BADHDR] = "tcp_badhdr",
+	[IFS_TCP_BADSUM] = "tcp_badsum",
+	[IFS_TCP_BADOPT] = "tcp_badopt",
+	[IFS_TCP_BADFLAGS] = "tcp_badflags",
+	[IFS_TCP_BADSEQ] = "tcp_badseq",
+	[IFS_TCP_BADACK] = "tcp_badack",
+	[IFS_TCP_NOPORT] = "tcp_noport",
+	[IFS_TCP_SYNDROP] = "tcp_syndrop",
+	[IFS_TCP_RCVDROP] = "tcp_rcvdrop",
 };
-CTASSERT(IFS_DHCP_BAD + 1 == IFS_MAX);
+CTASSERT(IFS_TCP_RCVDROP + 1 == IFS_MAX);
 
 static struct ifnet *if_list;		/* net_lock */
 static unsigned if_lastindex;		/* net_lock */

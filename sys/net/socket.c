@@ -1,7 +1,9 @@
 /*
  * The socket layer: protocol lookup, socket buffers, blocking and
  * non-blocking receive with timeouts, options of level SOL_SOCKET, and
- * the readiness test behind poll/select (include/net/socket.h).
+ * the readiness test behind poll/select (include/net/socket.h); for
+ * stream sockets also the listen queues, accept, connect that waits,
+ * and send that blocks until every byte is queued.
  *
  * Invariants:
  *   - every field of a socket is read and written with net_lock held;
@@ -27,6 +29,9 @@
 #define SB_MIN 512
 #define SO_HEADROOM 64		/* Ethernet 14 + IPv4 20 + UDP 8, rounded */
 #define SO_MAXDGRAM 65535
+#define SO_Q0MAX 256		/* incomplete connections per listener */
+#define SO_SND_LOWAT 2048	/* POLLOUT: at least this much room */
+#define SO_SND_CHUNK (16 * 1024) /* bytes copied in per protocol call */
 
 static const struct sockproto *sock_protos[SOCK_MAXPROTO];
 static unsigned sock_nprotos;
@@ -141,6 +146,54 @@ sb_append_dgram(struct socket *so, struct mbuf *m,
 	return true;
 }
 
+unsigned
+sb_space(const struct sockbuf *sb)
+{
+	return sb->sb_cc < sb->sb_hiwat ? sb->sb_hiwat - sb->sb_cc : 0;
+}
+
+/* Room for n more bytes at the end of the receive queue's last record
+ * (a private cluster record made by sb_append_stream). */
+static unsigned
+sb_tail_room(const struct sockbuf *sb)
+{
+	const struct mbuf *t = sb->sb_tail;
+
+	if (t == NULL || t->m_next != NULL || m_readonly(t))
+		return 0;
+	return m_trailingspace(t);
+}
+
+unsigned
+sb_append_stream(struct socket *so, struct mbuf *m)
+{
+	struct sockbuf *sb = &so->so_rcv;
+	unsigned len = m_length(m), off = 0, n;
+	struct mbuf *c;
+
+	KASSERT(mutex_owned(&net_lock));
+	while (off < len) {
+		if ((n = sb_tail_room(sb)) == 0) {
+			if ((c = m_getcl(M_NOWAIT)) == NULL)
+				break;
+			c->m_len = c->m_pkthdr.len = 0;
+			sb_append_record(sb, c, 0);
+			continue;
+		}
+		c = sb->sb_tail;
+		n = n < len - off ? n : len - off;
+		m_copydata(m, off, n, c->m_data + c->m_len);
+		c->m_len += n;
+		c->m_pkthdr.len += n;
+		sb->sb_cc += n;
+		off += n;
+	}
+	m_freem(m);
+	if (off > 0)
+		so_wakeup(so);
+	return off;
+}
+
 void
 so_wakeup(struct socket *so)
 {
@@ -155,6 +208,102 @@ so_seterror(struct socket *so, int error)
 {
 	so->so_error = error;
 	so_wakeup(so);
+}
+
+static void so_enqueue(struct socket *head, struct socket *so, int q);
+static void so_dequeue(struct socket *so);
+static void so_free(struct socket *so);
+
+unsigned
+so_q0limit(const struct socket *head)
+{
+	unsigned l = 2 * head->so_qlimit + 16;
+
+	return l < SO_Q0MAX ? l : SO_Q0MAX;
+}
+
+struct socket *
+so_newconn(struct socket *head)
+{
+	struct socket *so;
+
+	KASSERT(mutex_owned(&net_lock));
+	if ((head->so_options & SO_ACCEPTCONN_K) == 0 ||
+	    head->so_q0len >= so_q0limit(head) ||
+	    (so = kmem_zalloc(sizeof(*so), KM_NOSLEEP)) == NULL)
+		return NULL;
+	so->so_type = head->so_type;
+	so->so_protocol = head->so_protocol;
+	so->so_proto = head->so_proto;
+	so->so_options = head->so_options & ~SO_ACCEPTCONN_K;
+	so->so_linger = head->so_linger;
+	sb_init(&so->so_rcv);
+	sb_init(&so->so_snd);
+	so->so_rcv.sb_hiwat = head->so_rcv.sb_hiwat;
+	so->so_snd.sb_hiwat = head->so_snd.sb_hiwat;
+	so->so_rcv.sb_timeo_ns = head->so_rcv.sb_timeo_ns;
+	so->so_snd.sb_timeo_ns = head->so_snd.sb_timeo_ns;
+	cv_init(&so->so_cv, "socket");
+	if (so->so_proto->sp_attach(so) != 0) {
+		cv_destroy(&so->so_cv);
+		kmem_free(so, sizeof(*so));
+		return NULL;
+	}
+	so_enqueue(head, so, SO_ONQ0);
+	return so;
+}
+
+void
+so_isconnecting(struct socket *so)
+{
+	so->so_state &= ~SS_ISCONNECTED;
+	so->so_state |= SS_ISCONNECTING;
+	so_wakeup(so);
+}
+
+void
+so_isconnected(struct socket *so)
+{
+	struct socket *head = so->so_head;
+
+	so->so_state &= ~SS_ISCONNECTING;
+	so->so_state |= SS_ISCONNECTED;
+	if (head != NULL && so->so_onq == SO_ONQ0) {
+		so_dequeue(so);
+		so_enqueue(head, so, SO_ONQ);
+		so_wakeup(head);
+	}
+	so_wakeup(so);
+}
+
+void
+so_isdisconnected(struct socket *so)
+{
+	so->so_state &= ~(SS_ISCONNECTED | SS_ISCONNECTING);
+	so->so_state |= SS_CANTRCVMORE | SS_CANTSENDMORE;
+	so_wakeup(so);
+}
+
+void
+so_cantrcvmore(struct socket *so)
+{
+	so->so_state |= SS_CANTRCVMORE;
+	so_wakeup(so);
+}
+
+void
+so_pcbgone(struct socket *so)
+{
+	struct socket *head = so->so_head;
+
+	so->so_pcb = NULL;
+	if (head == NULL) {
+		so_wakeup(so);
+		return;
+	}
+	so_dequeue(so);
+	so_wakeup(head);
+	so_free(so);
 }
 
 /* ---- life cycle --------------------------------------------------------- */
@@ -191,6 +340,7 @@ so_create(int family, int type, int protocol, struct socket **sop)
 	so->so_type = type;
 	so->so_protocol = sp->sp_protocol;
 	so->so_proto = sp;
+	so->so_linger = -1;
 	sb_init(&so->so_rcv);
 	sb_init(&so->so_snd);
 	cv_init(&so->so_cv, "socket");
@@ -206,10 +356,29 @@ so_create(int family, int type, int protocol, struct socket **sop)
 	return 0;
 }
 
+/* Every connection queued on listener head is reset and freed. */
+static void
+so_qflush(struct socket *head)
+{
+	struct socket **qp[2] = {&head->so_q0, &head->so_q};
+
+	for (int i = 0; i < 2; i++) {
+		while (*qp[i] != NULL) {
+			struct socket *c = *qp[i];
+
+			c->so_proto->sp_abort(c);
+			/* sp_abort ends in so_pcbgone, which unlinks c */
+			KASSERT(*qp[i] != c);
+		}
+	}
+}
+
 int
 so_close(struct socket *so)
 {
 	mutex_enter(&net_lock);
+	if ((so->so_options & SO_ACCEPTCONN_K) != 0)
+		so_qflush(so);
 	so->so_proto->sp_detach(so);
 	so->so_pcb = NULL;
 	so->so_state |= SS_CLOSING | SS_CANTRCVMORE | SS_CANTSENDMORE;
@@ -272,6 +441,55 @@ so_bind(struct socket *so, const void *addr, unsigned addrlen)
 	return rv;
 }
 
+/* Sleeps on so for at most timeo_ns (0: no limit); ETIMEDOUT or 0. */
+static int
+so_sleep(struct socket *so, uint64_t timeo_ns)
+{
+	if (timeo_ns == 0) {
+		cv_wait(&so->so_cv, &net_lock);
+		return 0;
+	}
+	return cv_timedwait_ns(&so->so_cv, &net_lock, timeo_ns) != 0 ?
+	    ETIMEDOUT : 0;
+}
+
+/* Takes the pending error, 0 if none. */
+static int
+so_takeerror(struct socket *so)
+{
+	int e = so->so_error;
+
+	so->so_error = 0;
+	return e;
+}
+
+/* A stream connect: starts it, then waits for the outcome unless the
+ * socket is non-blocking. */
+static int
+so_connect_stream(struct socket *so, const struct sockaddr_in_k *sin)
+{
+	int rv;
+
+	if ((so->so_options & SO_ACCEPTCONN_K) != 0)
+		return EOPNOTSUPP;
+	if ((so->so_state & SS_ISCONNECTING) != 0)
+		return EALREADY;
+	if ((so->so_state & (SS_ISCONNECTED | SS_CANTSENDMORE)) != 0)
+		return EISCONN;
+	if ((rv = so->so_proto->sp_connect(so, sin)) != 0)
+		return rv;
+	if ((so->so_state & SS_NBIO) != 0)
+		return EINPROGRESS;
+	while ((so->so_state & SS_ISCONNECTING) != 0 && so->so_error == 0) {
+		if (so_sleep(so, so->so_snd.sb_timeo_ns) != 0 &&
+		    (so->so_state & SS_ISCONNECTING) != 0)
+			return EINPROGRESS;	/* keeps going, as BSD */
+	}
+	if ((rv = so_takeerror(so)) != 0)
+		return rv;
+	return (so->so_state & SS_ISCONNECTED) != 0 ? 0 : ECONNABORTED;
+}
+
 int
 so_connect(struct socket *so, const void *addr, unsigned addrlen)
 {
@@ -289,7 +507,10 @@ so_connect(struct socket *so, const void *addr, unsigned addrlen)
 	if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
 		return rv;
 	SO_CALL_BEGIN(so);
-	rv = so->so_proto->sp_connect(so, &sin);
+	if (so->so_type == SOCK_STREAM_K)
+		rv = so_connect_stream(so, &sin);
+	else
+		rv = so->so_proto->sp_connect(so, &sin);
 	SO_CALL_END(so);
 	return rv;
 }
@@ -302,7 +523,97 @@ so_listen(struct socket *so, int backlog)
 	SO_CALL_BEGIN(so);
 	if (so->so_proto->sp_listen != NULL)
 		rv = so->so_proto->sp_listen(so, backlog);
+	if (rv == 0) {
+		so->so_options |= SO_ACCEPTCONN_K;
+		so->so_qlimit = backlog < 1 ? 1 : backlog > SOMAXCONN_K ?
+		    SOMAXCONN_K : (unsigned)backlog;
+	}
 	SO_CALL_END(so);
+	return rv;
+}
+
+/* Unlinks so from its listener's queue. */
+static void
+so_dequeue(struct socket *so)
+{
+	struct socket *head = so->so_head;
+	struct socket **pp = so->so_onq == SO_ONQ0 ? &head->so_q0 :
+	    &head->so_q;
+
+	while (*pp != so)
+		pp = &(*pp)->so_qnext;
+	*pp = so->so_qnext;
+	if (so->so_onq == SO_ONQ0)
+		head->so_q0len--;
+	else
+		head->so_qlen--;
+	so->so_qnext = NULL;
+	so->so_head = NULL;
+	so->so_onq = 0;
+}
+
+/* Appends so to head's queue q. */
+static void
+so_enqueue(struct socket *head, struct socket *so, int q)
+{
+	struct socket **pp = q == SO_ONQ0 ? &head->so_q0 : &head->so_q;
+
+	while (*pp != NULL)
+		pp = &(*pp)->so_qnext;
+	*pp = so;
+	so->so_qnext = NULL;
+	so->so_head = head;
+	so->so_onq = q;
+	if (q == SO_ONQ0)
+		head->so_q0len++;
+	else
+		head->so_qlen++;
+}
+
+static int
+so_wait_accept(struct socket *so)
+{
+	for (;;) {
+		if ((so->so_options & SO_ACCEPTCONN_K) == 0 ||
+		    (so->so_state & SS_CLOSING) != 0)
+			return EINVAL;
+		if (so->so_q != NULL)
+			return 0;
+		if (so->so_error != 0)
+			return so_takeerror(so);
+		if ((so->so_state & SS_CANTRCVMORE) != 0)
+			return ECONNABORTED;
+		if ((so->so_state & SS_NBIO) != 0)
+			return EWOULDBLOCK;
+		if (so_sleep(so, so->so_rcv.sb_timeo_ns) != 0 &&
+		    so->so_q == NULL)
+			return EWOULDBLOCK;
+	}
+}
+
+int
+so_accept(struct socket *so, struct socket **nsop, void *addr,
+    unsigned *addrlen)
+{
+	struct sockaddr_in_k sin;
+	struct socket *ns;
+	int rv;
+
+	*nsop = NULL;
+	SO_CALL_BEGIN(so);
+	if ((rv = so_wait_accept(so)) == 0) {
+		ns = so->so_q;
+		so_dequeue(ns);
+		memset(&sin, 0, sizeof(sin));
+		if (ns->so_proto->sp_peeraddr(ns, &sin) != 0) {
+			sin.sin_len = sizeof(sin);
+			sin.sin_family = AF_INET_K;
+		}
+		*nsop = ns;
+	}
+	SO_CALL_END(so);
+	if (rv == 0)
+		sin_to_user(&sin, addr, addrlen);
 	return rv;
 }
 
@@ -314,6 +625,14 @@ so_shutdown(struct socket *so, int how)
 	if (how < 0 || how > 2)
 		return EINVAL;
 	SO_CALL_BEGIN(so);
+	if (so->so_type == SOCK_STREAM_K &&
+	    (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) == 0 &&
+	    (so->so_options & SO_ACCEPTCONN_K) == 0) {
+		SO_CALL_END(so);
+		return ENOTCONN;
+	}
+	if (how != 1 && so->so_type == SOCK_STREAM_K)
+		sb_flush(&so->so_rcv);
 	if (how != 1)
 		so->so_state |= SS_CANTRCVMORE;
 	if (how != 0)
@@ -384,6 +703,83 @@ so_copyin(const void *buf, size_t len)
 	return m;
 }
 
+/* Why a stream socket cannot take data now (0: it can, maybe after
+ * waiting for room). */
+static int
+so_snd_error(struct socket *so)
+{
+	if ((so->so_state & SS_CANTSENDMORE) != 0)
+		return EPIPE;
+	if (so->so_error != 0)
+		return so_takeerror(so);
+	if ((so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) == 0)
+		return ENOTCONN;
+	return 0;
+}
+
+/* Waits until so can take bytes; 0, an error, or EWOULDBLOCK. */
+static int
+so_wait_snd(struct socket *so, int flags)
+{
+	int rv;
+
+	for (;;) {
+		if ((rv = so_snd_error(so)) != 0)
+			return rv;
+		if ((so->so_state & SS_ISCONNECTED) != 0 &&
+		    sb_space(&so->so_snd) > 0)
+			return 0;
+		if ((so->so_state & SS_NBIO) != 0 ||
+		    (flags & MSG_DONTWAIT_K) != 0)
+			return EWOULDBLOCK;
+		if (so_sleep(so, so->so_snd.sb_timeo_ns) != 0 &&
+		    so_snd_error(so) == 0 && sb_space(&so->so_snd) == 0)
+			return EWOULDBLOCK;
+	}
+}
+
+/*
+ * Stream send: every byte is queued before returning, unless the socket
+ * is non-blocking, the send timeout passes or an error comes; then the
+ * bytes queued so far count, and the error only if there were none.
+ * net_lock is released while bytes are copied into mbufs.
+ */
+static int
+so_send_stream(struct socket *so, const uint8_t *buf, size_t len, int flags,
+    size_t *sent)
+{
+	struct mbuf *m;
+	size_t n;
+	int rv = 0;
+
+	SO_CALL_BEGIN(so);
+	while (*sent < len || (len == 0 && *sent == 0)) {
+		if ((rv = so_wait_snd(so, flags)) != 0)
+			break;
+		if (len == 0)
+			break;
+		n = sb_space(&so->so_snd);
+		n = n < len - *sent ? n : len - *sent;
+		n = n < SO_SND_CHUNK ? n : SO_SND_CHUNK;
+		mutex_exit(&net_lock);
+		m = so_copyin(buf + *sent, n);
+		mutex_enter(&net_lock);
+		if (m == NULL) {
+			rv = ENOBUFS;
+			break;
+		}
+		if ((rv = so_snd_error(so)) != 0) {
+			m_freem(m);
+			break;
+		}
+		if ((rv = so->so_proto->sp_send(so, m, NULL)) != 0)
+			break;
+		*sent += n;
+	}
+	SO_CALL_END(so);
+	return *sent > 0 && (rv == EWOULDBLOCK || rv == ENOBUFS) ? 0 : rv;
+}
+
 int
 so_sendto(struct socket *so, const void *buf, size_t len, int flags,
     const void *addr, unsigned addrlen, size_t *sent)
@@ -392,8 +788,9 @@ so_sendto(struct socket *so, const void *buf, size_t len, int flags,
 	struct mbuf *m;
 	int rv;
 
-	(void)flags;
 	*sent = 0;
+	if (so->so_type == SOCK_STREAM_K)
+		return so_send_stream(so, buf, len, flags, sent);
 	if (addr != NULL) {
 		if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
 			return rv;
@@ -467,28 +864,33 @@ so_take_dgram(struct socket *so, void *buf, size_t len, int flags,
 	return n;
 }
 
-/* Stream data: as many bytes as fit, across records. */
+/* Stream data: as many bytes as fit, across records (a peek looks
+ * across them too and takes nothing). */
 static size_t
 so_take_stream(struct socket *so, uint8_t *buf, size_t len, int flags)
 {
 	struct sockbuf *sb = &so->so_rcv;
+	struct mbuf *rec = sb->sb_head;
 	size_t done = 0;
 
-	while (done < len && sb->sb_head != NULL) {
-		struct mbuf *rec = sb->sb_head;
+	while (done < len && rec != NULL) {
 		unsigned have = m_length(rec);
 		unsigned n = (unsigned)(len - done < have ? len - done : have);
 
-		m_copydata(rec, 0, n, buf + done);
+		if (n > 0)
+			m_copydata(rec, 0, n, buf + done);
 		done += n;
-		if ((flags & MSG_PEEK_K) != 0)
-			break;
+		if ((flags & MSG_PEEK_K) != 0) {
+			rec = rec->m_nextpkt;
+			continue;
+		}
 		if (n == have) {
 			sb_drop_record(sb, n);
 		} else {
 			m_adj(rec, (int)n);
 			sb->sb_cc -= n;
 		}
+		rec = sb->sb_head;
 	}
 	if (done > 0 && (flags & MSG_PEEK_K) == 0 &&
 	    so->so_proto->sp_rcvd != NULL)
@@ -502,15 +904,25 @@ so_recvfrom(struct socket *so, void *buf, size_t len, int flags,
 {
 	int rv;
 
+	struct sockaddr_in_k sin;
+
 	*got = 0;
 	SO_CALL_BEGIN(so);
+	if (so->so_type == SOCK_STREAM_K &&
+	    (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
+	    SS_CANTRCVMORE)) == 0 && so->so_rcv.sb_head == NULL &&
+	    so->so_error == 0) {
+		SO_CALL_END(so);
+		return ENOTCONN;
+	}
 	rv = so_wait_rcv(so, flags);
 	if (rv == 0 && so->so_rcv.sb_head != NULL) {
 		if (so->so_type == SOCK_STREAM_K) {
 			*got = so_take_stream(so, buf, len, flags);
-			if (addr != NULL && addrlen != NULL)
-				rv = so->so_proto->sp_peeraddr(so,
-				    (struct sockaddr_in_k *)addr);
+			memset(&sin, 0, sizeof(sin));
+			if (addr != NULL && addrlen != NULL &&
+			    so->so_proto->sp_peeraddr(so, &sin) == 0)
+				sin_to_user(&sin, addr, addrlen);
 		} else {
 			*got = so_take_dgram(so, buf, len, flags, addr,
 			    addrlen);
@@ -564,6 +976,20 @@ opt_bufsize(const void *val, unsigned len, unsigned *hiwat)
 }
 
 static int
+opt_linger(struct socket *so, const void *val, unsigned len)
+{
+	struct so_linger l;
+
+	if (val == NULL || len < sizeof(l))
+		return EINVAL;
+	memcpy(&l, val, sizeof(l));
+	if (l.l_onoff != 0 && l.l_linger < 0)
+		return EINVAL;
+	so->so_linger = l.l_onoff != 0 ? l.l_linger : -1;
+	return 0;
+}
+
+static int
 so_setopt_sol(struct socket *so, int name, const void *val, unsigned len)
 {
 	int v, rv;
@@ -581,6 +1007,8 @@ so_setopt_sol(struct socket *so, int name, const void *val, unsigned len)
 		else
 			so->so_options &= ~(unsigned)name;
 		return 0;
+	case SO_LINGER_K:
+		return opt_linger(so, val, len);
 	case SO_SNDBUF_K:
 		return opt_bufsize(val, len, &so->so_snd.sb_hiwat);
 	case SO_RCVBUF_K:
@@ -642,6 +1070,21 @@ put_timeo(void *val, unsigned *len, uint64_t ns)
 }
 
 static int
+put_linger(struct socket *so, void *val, unsigned *len)
+{
+	struct so_linger l = {
+		.l_onoff = so->so_linger >= 0,
+		.l_linger = so->so_linger >= 0 ? so->so_linger : 0,
+	};
+
+	if (val == NULL || len == NULL || *len < sizeof(l))
+		return EINVAL;
+	memcpy(val, &l, sizeof(l));
+	*len = sizeof(l);
+	return 0;
+}
+
+static int
 so_getopt_sol(struct socket *so, int name, void *val, unsigned *len)
 {
 	int e;
@@ -656,6 +1099,8 @@ so_getopt_sol(struct socket *so, int name, void *val, unsigned *len)
 	case SO_ACCEPTCONN_K:
 		return put_int(val, len,
 		    (so->so_options & SO_ACCEPTCONN_K) != 0);
+	case SO_LINGER_K:
+		return put_linger(so, val, len);
 	case SO_SNDBUF_K:
 		return put_int(val, len, (int)so->so_snd.sb_hiwat);
 	case SO_RCVBUF_K:
@@ -701,12 +1146,16 @@ so_poll(struct socket *so, unsigned events)
 
 	mutex_enter(&net_lock);
 	if (so->so_rcv.sb_head != NULL ||
-	    (so->so_state & SS_CANTRCVMORE) != 0)
+	    (so->so_state & SS_CANTRCVMORE) != 0 || so->so_q != NULL)
 		r |= SO_POLLIN;
 	if ((so->so_state & SS_CANTSENDMORE) == 0 &&
 	    (so->so_type != SOCK_STREAM_K ||
 	    ((so->so_state & SS_ISCONNECTED) != 0 &&
-	    so->so_snd.sb_cc < so->so_snd.sb_hiwat)))
+	    sb_space(&so->so_snd) >= (so->so_snd.sb_hiwat < SO_SND_LOWAT ?
+	    so->so_snd.sb_hiwat : SO_SND_LOWAT))))
+		r |= SO_POLLOUT;
+	/* a stream connect that failed is "writable": the error shows */
+	if (so->so_type == SOCK_STREAM_K && so->so_error != 0)
 		r |= SO_POLLOUT;
 	if (so->so_error != 0)
 		r |= SO_POLLERR;

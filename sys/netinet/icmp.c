@@ -3,7 +3,8 @@
  * requests for our unicast addresses (broadcast and multicast echo
  * requests are ignored, as Linux does by default), delivery of echo
  * replies and of errors about our echo requests to ICMP inpcbs (ping
- * sockets) by identifier, the errors we send, and echo requests.
+ * sockets) by identifier, of errors about our TCP segments to TCP
+ * (tcp_ctlinput), the errors we send, and echo requests.
  *
  * Errors we send quote the offending IP header and the first 8 bytes of
  * its data. They are never sent about an ICMP error, a datagram sent to
@@ -157,8 +158,23 @@ icmp_echo_reply(struct ifnet *ifp, struct mbuf *m, unsigned hlen)
 	(void)ip_output(m, &io);
 }
 
-/* An error about a datagram we sent: to the ping socket if it quotes
- * one of our echo requests. Consumes m (the ICMP message). */
+/* An error quoting a TCP segment we sent (th8: the first 8 bytes of its
+ * TCP header): to TCP. Consumes m (the ICMP message). */
+static void
+icmp_error_tcp(struct mbuf *m, const struct ip_hdr *in, const uint8_t *th8)
+{
+	struct icmp_hdr ic;
+
+	m_copydata(m, 0, sizeof(ic), &ic);
+	tcp_ctlinput(ic.icmp_type, ic.icmp_code,
+	    ic.icmp_type == ICMP_UNREACH && ic.icmp_code ==
+	    ICMP_UNREACH_NEEDFRAG ? net_ntohs(ic.icmp_seq) : 0, in, th8);
+	m_freem(m);
+}
+
+/* An error about a datagram we sent: to TCP if it quotes one of our
+ * segments, to the ping socket if it quotes one of our echo requests.
+ * Consumes m (the ICMP message). */
 static void
 icmp_error_input(struct ifnet *ifp, struct mbuf *m,
     const struct inpcb_from *from)
@@ -175,6 +191,10 @@ icmp_error_input(struct ifnet *ifp, struct mbuf *m,
 	    m->m_pkthdr.len < sizeof(struct icmp_hdr) + ihl + sizeof(inic))
 		goto bad;
 	m_copydata(m, sizeof(struct icmp_hdr) + ihl, sizeof(inic), &inic);
+	if (in.ip_p == IPPROTO_TCP && in_ifaddr_find(in.ip_src) != NULL) {
+		icmp_error_tcp(m, &in, (const uint8_t *)&inic);
+		return;
+	}
 	if (in.ip_p != IPPROTO_ICMP || inic.icmp_type != ICMP_ECHO ||
 	    in_ifaddr_find(in.ip_src) == NULL) {
 		if_stat_add(ifp, IFS_NOPROTO, 1);

@@ -1,7 +1,7 @@
 /*
  * IPv4 input of a host (RFC 791, RFC 1122 section 3.2.1): header checks,
- * the local-delivery decision, reassembly, and the hand-off to ICMP and
- * UDP. We do not forward: datagrams for other hosts are counted and
+ * the local-delivery decision, reassembly, and the hand-off to ICMP,
+ * UDP and TCP. We do not forward: datagrams for other hosts are counted and
  * dropped.
  *
  * Header checks, in order: version 4; header length at least 20 and
@@ -142,6 +142,9 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 		break;
 	case IPPROTO_ICMP:
 		icmp_input(ifp, m, hlen);
+		break;
+	case IPPROTO_TCP:
+		tcp_input(ifp, m, hlen);
 		break;
 	default:
 		ip_noproto(ifp, m, ip);

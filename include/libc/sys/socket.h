@@ -46,6 +46,7 @@ struct sockaddr_storage {
 #define SO_REUSEADDR 0x0004
 #define SO_KEEPALIVE 0x0008
 #define SO_BROADCAST 0x0020
+#define SO_LINGER 0x0080
 #define SO_REUSEPORT 0x0200
 #define SO_SNDBUF 0x1001
 #define SO_RCVBUF 0x1002
@@ -66,6 +67,13 @@ struct sockaddr_storage {
 #define SHUT_RDWR 2
 
 #define SOMAXCONN 128
+
+/* SO_LINGER: l_onoff with l_linger 0 resets the connection on close;
+ * other times close gracefully without waiting. */
+struct linger {
+	int l_onoff;
+	int l_linger;	/* seconds */
+};
 
 int socket(int domain, int type, int protocol);
 int bind(int fd, const struct sockaddr *addr, socklen_t len);
