@@ -18,5 +18,19 @@ int rumpmetal_netwait(int timeout_ms);
  * dev vioif0" line per ARP cache entry. Returns the length (truncated to len - 1).
  */
 size_t rumpmetal_netinfo(char *buf, size_t len);
+/*
+ * The DNS servers (DHCP or net=...,dns=), network order, at most max of
+ * them, into servers; returns how many there are (<= max).
+ */
+struct in_addr;
+size_t rumpmetal_dns_servers(struct in_addr *servers, size_t max);
+/*
+ * The kernel's network counters as text, one "name value" per line:
+ * every nonzero interface counter ("vioif0 ipackets 42"), then every TCP
+ * counter ("tcp connects 3", ...) and the mbuf counters ("mbuf mbufs
+ * 12", ...). Returns the length (truncated to
+ * len - 1, NUL-terminated).
+ */
+size_t rumpmetal_netstats(char *buf, size_t len);
 
 #endif
