@@ -2,10 +2,11 @@
 # Everything `make test` runs: host unit tests (ASan/UBSan), the hypercall
 # conformance suite on hypercall-posix, the rump kernel, PCI and network
 # stack host tests, the stack on a tap in a network namespace, the QEMU
-# smoke tests on every arch (aarch64 on virt with GICv3 and with GICv2)
-# and a Linux flood ping into QEMU guests on a tap. Each suite prints its
-# own "N passed, N failed[, N skipped]"; this adds them up into the final
-# line.
+# smoke tests on every arch (aarch64 on virt with GICv3 and with GICv2),
+# a Linux flood ping into QEMU guests on a tap, and TCP against Linux's
+# TCP (our stack as a process on a tap; guests through user networking).
+# Each suite prints its own "N passed, N failed[, N skipped]"; this adds
+# them up into the final line.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -50,6 +51,8 @@ suite "network stack (sys/net, sys/netinet) on hypercall-posix (ASan, UBSan)" \
 	tests/net/run.sh build/host/net
 suite "network stack on a tap in a network namespace (ASan, UBSan)" \
 	tests/netns/run.sh build/host/netns
+suite "TCP against Linux's TCP, the stack on a tap in a network namespace (ASan, UBSan)" \
+	tests/netns/tcp.sh build/host/netns-tcp
 case " $arches " in
 *" aarch64 "*)
 	suite "OpenOCD configurations" tests/openocd/run.sh
@@ -80,5 +83,8 @@ for arch in $arches; do
 done
 suite "Linux ping -f into a guest on a tap (QEMU)" env FLOOD_CASES="$flood" \
 	tests/netns/qemu-flood.sh build/host/qemu-flood
+# shellcheck disable=SC2086	# the arches are a list
+suite "TCP in QEMU guests against Linux's TCP (curl, echo; user networking)" \
+	tests/tcp-qemu/run.sh $arches
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -2,8 +2,11 @@
 # Install the Debian packages the build and the tests need, if missing.
 # Usage: tools/deps.sh [ARCH...]. Says what it installs; needs root or sudo.
 set -eu
-# iproute2 and iputils-ping: the network tests (namespaces, taps, ping -f).
+# iproute2 and iputils-ping: the network tests (namespaces, taps, ping -f);
+# curl: Linux's HTTP client against apps/httpd (tests/tcp-qemu); tcpdump:
+# the captures tests/netns/tcp.sh leaves of each TCP phase.
 pkgs="gcc make binutils gawk xz-utils python3 newlib-source iproute2 iputils-ping"
+pkgs="$pkgs curl tcpdump"
 for arch in "${@:-x86_64}"; do
 	case "$arch" in
 	x86_64)
