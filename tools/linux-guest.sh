@@ -2,7 +2,7 @@
 # A Linux guest for side-by-side benchmarks (bench/net), built from Debian
 # packages only: the vmlinuz of the current bookworm linux-image-6.1.*-amd64
 # and an initramfs with busybox-static, the virtio-net/e1000/e1000e modules
-# and a small UDP echo server compiled here. Nothing is installed: the
+# and two small servers compiled here (UDP echo; TCP echo and discard). Nothing is installed: the
 # packages are fetched with `apt-get download` and unpacked with `dpkg -x`.
 #
 # Usage: tools/linux-guest.sh OUTDIR
@@ -20,6 +20,14 @@
 #                   ${ping_host:-10.0.2.2} (also read from the command line)
 #   bench=udpecho   UDP echo server on port 7; prints "echo: udp port 7
 #                   ready", stops at a line on the console
+#   bench=httpd     busybox httpd -f -p 80 -h /www (/www/index.html is a
+#                   1 KiB placeholder; bench/net appends a cpio archive to
+#                   the initramfs that replaces it); prints "httpd: port 80
+#                   ready", stops at a line on the console
+#   bench=tcp       TCP echo on port 7 and TCP discard on port 9 (which
+#                   answers the byte count it read when the peer has shut
+#                   down its side, then closes); prints "tcpserve: tcp
+#                   ports 7 and 9 ready", stops at a line on the console
 #   bench=shell     a shell on the console (for looking around)
 # Every step that fails says so on the console, and the guest powers off.
 set -eu
@@ -79,7 +87,8 @@ bb=$work/pkg/bin/busybox
 # --- the initramfs tree -----------------------------------------------
 root=$work/root
 mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/proc" "$root/sys" \
-	"$root/dev" "$root/tmp" "$root/lib/modules"
+	"$root/dev" "$root/tmp" "$root/lib/modules" "$root/www"
+head -c 1024 /dev/zero | tr '\0' x >"$root/www/index.html"
 cp "$bb" "$root/bin/busybox"
 for app in $("$bb" --list); do
 	[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
@@ -147,6 +156,18 @@ ping)
 		"$(arg ping_host 10.0.2.2)"
 	;;
 udpecho) udpecho "$(arg echo_port 7)" ;;
+httpd)
+	httpd -f -p 80 -h /www &
+	sleep 0.2
+	if kill -0 $! 2>/dev/null; then
+		echo "httpd: port 80 ready"
+		read -r _
+		kill $!
+	else
+		echo "init: busybox httpd did not start"
+	fi
+	;;
+tcp) tcpserve ;;
 shell) setsid cttyhack sh ;;
 *) echo "init: unknown bench=$bench" ;;
 esac
@@ -207,6 +228,147 @@ main(int argc, char **argv)
 EOF
 gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/udpecho" "$work/udpecho.c" ||
 	{ echo "linux-guest: compiling udpecho failed" >&2; exit 1; }
+
+# The TCP servers for bench=tcp: echo on port 7, discard on port 9 (which
+# answers "N\n", the bytes it read, once the peer has shut down its side,
+# then closes). One poll() loop over blocking sockets; a connection's echo
+# is written out before it is read again.
+cat >"$work/tcpserve.c" <<'EOF'
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAXFDS 64
+
+static struct pollfd pfd[MAXFDS];
+static int kind[MAXFDS];	/* 0 console, 7/9 listener, -7/-9 connection */
+static long count[MAXFDS];
+static int nfds;
+
+static int
+listen_on(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	    .sin_port = htons((unsigned short)port) };
+	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(s, 16) != 0) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static void
+add(int fd, int k)
+{
+	if (nfds == MAXFDS) {
+		close(fd);
+		return;
+	}
+	pfd[nfds] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	kind[nfds] = k;
+	count[nfds++] = 0;
+}
+
+static void
+drop(int i)
+{
+	close(pfd[i].fd);
+	nfds--;
+	pfd[i] = pfd[nfds];
+	kind[i] = kind[nfds];
+	count[i] = count[nfds];
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Returns 1 when connection i is finished (closed; slot i reused). */
+static int
+serve(int i)
+{
+	static char buf[65536];
+	char line[32];
+	ssize_t n = read(pfd[i].fd, buf, sizeof(buf));
+
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n > 0) {
+		count[i] += n;
+		if (kind[i] == -7 &&
+		    write_all(pfd[i].fd, buf, (size_t)n) != 0)
+			goto done;
+		return 0;
+	}
+	if (n == 0 && kind[i] == -9) {
+		int l = snprintf(line, sizeof(line), "%ld\n", count[i]);
+
+		(void)write_all(pfd[i].fd, line, (size_t)l);
+	}
+done:
+	drop(i);
+	return 1;
+}
+
+int
+main(void)
+{
+	int s7 = listen_on(7), s9 = listen_on(9);
+
+	if (s7 < 0 || s9 < 0) {
+		perror("tcpserve: socket/bind/listen");
+		return 2;
+	}
+	add(0, 0);
+	add(s7, 7);
+	add(s9, 9);
+	printf("tcpserve: tcp ports 7 and 9 ready\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(pfd, (nfds_t)nfds, -1) < 0)
+			continue;
+		if (pfd[0].revents != 0)
+			break;
+		for (int i = 1; i < nfds; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (kind[i] > 0) {
+				int c = accept(pfd[i].fd, NULL, NULL);
+
+				if (c >= 0)
+					add(c, -kind[i]);
+			} else if (serve(i)) {
+				i--;	/* slot i holds another descriptor */
+			}
+		}
+	}
+	return 0;
+}
+EOF
+gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/tcpserve" "$work/tcpserve.c" ||
+	{ echo "linux-guest: compiling tcpserve failed" >&2; exit 1; }
 
 # The kernel without its decompressor: the xz stream inside the bzImage
 # (xz stops at the end of the stream and complains about what follows).

@@ -1,10 +1,14 @@
 #!/bin/sh
-# bench/net: ping RTT and UDP echo packets/s through virtio-net, our guest
-# against a Linux guest on the same QEMU command line, as ratios measured
-# in one run (x86_64, TCG). See bench.py for what is measured and the
-# environment it reads (RUNS, UDP_SECONDS, UDP_WINDOW, GUESTS).
-# Builds apps/ping and apps/echo, and the Linux guest (tools/linux-guest.sh,
-# Debian packages fetched once into build/linux-guest/).
+# bench/net: ping RTT, UDP echo packets/s, HTTP requests/s and TCP bulk
+# MB/s through virtio-net, our guest against a Linux guest on the same QEMU
+# command line, as ratios measured in one run (x86_64, TCG), and the
+# smallest memory with which our httpd serves 100 connections. See bench.py
+# and tcp.py for what is measured and the environment they read (RUNS,
+# GUESTS, FIGURES, ...). Builds apps/ping, apps/echo, apps/httpd when it
+# is in the tree (and apps/nc for TCP_MODE=sink), and the Linux guest
+# (tools/linux-guest.sh, Debian packages fetched once into
+# build/linux-guest/). wrk and ab (apache2-utils) are installed with
+# apt-get when the HTTP figures need them.
 # Usage: bench/net/run.sh
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +19,10 @@ guests=${GUESTS:-ours linux}
 
 case " $guests " in
 *" ours "*)
-	for app in ping echo; do
+	apps="ping echo"
+	[ -f apps/httpd/main.c ] && apps="$apps httpd"
+	[ "${TCP_MODE:-echo}" = sink ] && [ -f apps/nc/main.c ] && apps="$apps nc"
+	for app in $apps; do
 		echo "net bench: building $app (x86_64) ..."
 		make -s ARCH=x86_64 APP="$app" image >"$tmp/build" 2>&1 || {
 			cat "$tmp/build"
