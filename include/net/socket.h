@@ -94,6 +94,7 @@ struct so_linger {
 
 /* send/recv flags */
 #define MSG_PEEK_K 0x2
+#define MSG_WAITALL_K 0x40	/* stream: all len bytes (or EOF, error) */
 #define MSG_DONTWAIT_K 0x80
 
 #define SB_DEFAULT_HIWAT (64 * 1024)

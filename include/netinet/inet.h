@@ -342,7 +342,7 @@ struct tcpstat {
 	uint64_t tcps_rcvbyte;		/* in-sequence data bytes */
 	uint64_t tcps_rcvduppack;	/* duplicate-only segments */
 	uint64_t tcps_rcvoopack;	/* out-of-order segments queued */
-	uint64_t tcps_rcvbad;		/* dropped: header, sum, options, flags */
+	uint64_t tcps_rcvbad;		/* dropped: header, sum, option, flag */
 	uint64_t tcps_rcvafterclose;	/* data after close: reset */
 	uint64_t tcps_challengeack;	/* RFC 5961 challenge ACKs sent */
 	uint64_t tcps_synrcvd;		/* SYNs accepted by listeners */

@@ -34,7 +34,8 @@ _Static_assert(SOL_SOCKET == SOL_SOCKET_K && SO_REUSEADDR == SO_REUSEADDR_K &&
     SO_ERROR == SO_ERROR_K && SO_TYPE == SO_TYPE_K &&
     SO_REUSEPORT == SO_REUSEPORT_K && SO_ACCEPTCONN == SO_ACCEPTCONN_K,
     "socket options");
-_Static_assert(MSG_PEEK == MSG_PEEK_K && MSG_DONTWAIT == MSG_DONTWAIT_K,
+_Static_assert(MSG_PEEK == MSG_PEEK_K && MSG_DONTWAIT == MSG_DONTWAIT_K &&
+    MSG_WAITALL == MSG_WAITALL_K,
     "message flags");
 _Static_assert(IPPROTO_IP == IPPROTO_IP_K && IP_TTL == IP_TTL_K, "IP options");
 _Static_assert(IPPROTO_TCP == IPPROTO_TCP_K && TCP_NODELAY == TCP_NODELAY_K &&

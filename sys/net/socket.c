@@ -898,35 +898,58 @@ so_take_stream(struct socket *so, uint8_t *buf, size_t len, int flags)
 	return done;
 }
 
+/*
+ * Stream receive: what is there (waiting for something first); with
+ * MSG_WAITALL until len bytes came, EOF, an error or a timeout (the
+ * bytes that came are returned then, the error kept for later).
+ */
+static int
+so_recv_stream(struct socket *so, uint8_t *buf, size_t len, int flags,
+    void *addr, unsigned *addrlen, size_t *got)
+{
+	struct sockaddr_in_k sin;
+	int rv;
+
+	if ((so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
+	    SS_CANTRCVMORE)) == 0 && so->so_rcv.sb_head == NULL &&
+	    so->so_error == 0)
+		return ENOTCONN;
+	for (;;) {
+		if (*got > 0 && so->so_rcv.sb_head == NULL &&
+		    (so->so_error != 0 ||
+		    (so->so_state & SS_CANTRCVMORE) != 0))
+			break;	/* report the bytes now, the rest later */
+		if ((rv = so_wait_rcv(so, flags)) != 0)
+			return *got > 0 ? 0 : rv;
+		if (so->so_rcv.sb_head == NULL)
+			break;	/* EOF */
+		*got += so_take_stream(so, buf + *got, len - *got, flags);
+		if ((flags & (MSG_WAITALL_K | MSG_PEEK_K)) != MSG_WAITALL_K ||
+		    *got >= len)
+			break;
+	}
+	memset(&sin, 0, sizeof(sin));
+	if (addr != NULL && addrlen != NULL &&
+	    so->so_proto->sp_peeraddr(so, &sin) == 0)
+		sin_to_user(&sin, addr, addrlen);
+	return 0;
+}
+
 int
 so_recvfrom(struct socket *so, void *buf, size_t len, int flags,
     void *addr, unsigned *addrlen, size_t *got)
 {
 	int rv;
 
-	struct sockaddr_in_k sin;
-
 	*got = 0;
 	SO_CALL_BEGIN(so);
-	if (so->so_type == SOCK_STREAM_K &&
-	    (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
-	    SS_CANTRCVMORE)) == 0 && so->so_rcv.sb_head == NULL &&
-	    so->so_error == 0) {
-		SO_CALL_END(so);
-		return ENOTCONN;
-	}
-	rv = so_wait_rcv(so, flags);
-	if (rv == 0 && so->so_rcv.sb_head != NULL) {
-		if (so->so_type == SOCK_STREAM_K) {
-			*got = so_take_stream(so, buf, len, flags);
-			memset(&sin, 0, sizeof(sin));
-			if (addr != NULL && addrlen != NULL &&
-			    so->so_proto->sp_peeraddr(so, &sin) == 0)
-				sin_to_user(&sin, addr, addrlen);
-		} else {
+	if (so->so_type == SOCK_STREAM_K) {
+		rv = so_recv_stream(so, buf, len, flags, addr, addrlen, got);
+	} else {
+		rv = so_wait_rcv(so, flags);
+		if (rv == 0 && so->so_rcv.sb_head != NULL)
 			*got = so_take_dgram(so, buf, len, flags, addr,
 			    addrlen);
-		}
 	}
 	SO_CALL_END(so);
 	return rv;

@@ -99,7 +99,9 @@ tcp_dupack(struct tcpcb *tp, const struct tcp_seg *s)
 		return;
 	}
 	if ((tp->t_flags & TF_INRECOVERY) != 0) {
-		tp->snd_cwnd += mss;	/* inflate: a segment left */
+		/* a segment left: a hole goes again, or cwnd inflates */
+		if (!tcp_sack_rexmit(tp))
+			tp->snd_cwnd += mss;
 		return;
 	}
 	if (tp->t_dupacks != TCP_DUPTHRESH ||
@@ -117,6 +119,7 @@ tcp_dupack(struct tcpcb *tp, const struct tcp_seg *s)
 	tcp_timer_clear(tp, TCPT_REXMT);
 	tcp_output(tp);
 	tp->snd_cwnd = tp->snd_ssthresh + TCP_DUPTHRESH * mss;
+	tp->t_sack_rxt = tp->snd_nxt;
 	if (SEQ_GT(onxt, tp->snd_nxt))
 		tp->snd_nxt = onxt;
 }
@@ -139,13 +142,20 @@ tcp_cc_ack(struct tcpcb *tp, uint32_t ack, uint32_t acked)
 		}
 		/* partial ACK: the next hole goes at once; cwnd deflates
 		 * by what was acknowledged, plus a segment (RFC 6582) */
-		onxt = tp->snd_nxt;
 		incr = tp->snd_cwnd;
-		tp->snd_nxt = ack;
-		tp->snd_cwnd = mss;
-		tcp_output(tp);
-		if (SEQ_GT(onxt, tp->snd_nxt))
-			tp->snd_nxt = onxt;
+		if (tp->t_nsack > 0) {
+			/* the scoreboard says where the holes are */
+			if (SEQ_LT(tp->t_sack_rxt, ack))
+				tp->t_sack_rxt = ack;
+			(void)tcp_sack_rexmit(tp);
+		} else {
+			onxt = tp->snd_nxt;
+			tp->snd_nxt = ack;
+			tp->snd_cwnd = mss;
+			tcp_output(tp);
+			if (SEQ_GT(onxt, tp->snd_nxt))
+				tp->snd_nxt = onxt;
+		}
 		tp->snd_cwnd = incr > acked ? incr - acked : mss;
 		if (acked >= mss)
 			tp->snd_cwnd += mss;
@@ -233,6 +243,7 @@ tcp_ack_new(struct tcpcb *tp, const struct tcp_seg *s, bool *closed)
 	tp->snd_una = s->ts_ack;
 	if (SEQ_LT(tp->snd_nxt, tp->snd_una))
 		tp->snd_nxt = tp->snd_una;
+	tcp_sack_prune(tp, false);
 	tcp_update_window(tp, s);
 	tcp_cc_ack(tp, s->ts_ack, acked);
 	if (finacked && tcp_fin_acked(tp)) {
@@ -259,6 +270,7 @@ tcp_ack(struct tcpcb *tp, struct tcp_seg *s, bool *closed)
 			tp->t_flags |= TF_ACKNOW;
 		return false;
 	}
+	tcp_sack_update(tp, s);
 	if (SEQ_GT(ack, tp->snd_una))
 		return tcp_ack_new(tp, s, closed);
 	if (ack == tp->snd_una && s->ts_len == 0 &&

@@ -63,7 +63,20 @@ tcp_parse_one(const uint8_t *p, unsigned olen, bool syn, struct tcp_opts *to)
 		to->to_sackok = syn;
 		return 0;
 	case TCPOPT_SACK:
-		return (olen - 2) % 8 != 0 ? EINVAL : 0;
+		if ((olen - 2) % 8 != 0)
+			return EINVAL;
+		for (unsigned i = 2; i + 8 <= olen && to->to_nsack < 4;
+		    i += 8) {
+			struct tcp_sackblk *b = &to->to_sack[to->to_nsack++];
+
+			b->sb_start = (uint32_t)p[i] << 24 |
+			    (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 |
+			    p[i + 3];
+			b->sb_end = (uint32_t)p[i + 4] << 24 |
+			    (uint32_t)p[i + 5] << 16 | (uint32_t)p[i + 6] << 8 |
+			    p[i + 7];
+		}
+		return 0;
 	case TCPOPT_TIMESTAMP:
 		if (olen != TCPOLEN_TIMESTAMP)
 			return EINVAL;
@@ -204,6 +217,10 @@ tcp_syn_options(struct tcpcb *tp, const struct tcp_opts *to)
 	} else {
 		tp->t_flags &= ~(TF_REQ_TSTMP | TF_RCVD_TSTMP);
 	}
+	if (to->to_sackok && (tp->t_flags & TF_REQ_SACK) != 0)
+		tp->t_flags |= TF_SACK_PERMIT;
+	else
+		tp->t_flags &= ~(TF_REQ_SACK | TF_SACK_PERMIT);
 	tp->t_peermss = to->to_mss_ok ? to->to_mss : TCP_DEFAULT_MSS;
 	if (tp->t_peermss < TCP_MIN_MSS)
 		tp->t_peermss = TCP_MIN_MSS;
@@ -266,6 +283,7 @@ tcp_input_listen(struct tcpcb *lp, struct tcp_seg *s, struct mbuf *m)
 	tp->t_faddr = s->ts_src;
 	tp->t_fport = s->ts_sport;
 	tp->t_flags |= TF_PASSIVE | TF_REQ_SCALE | TF_REQ_TSTMP |
+	    (tcp_do_sack ? TF_REQ_SACK : 0) |
 	    (lp->t_flags & (TF_NODELAY | TF_KEEPALIVE));
 	tp->t_keepidle_ms = lp->t_keepidle_ms;
 	tp->t_keepintvl_ms = lp->t_keepintvl_ms;

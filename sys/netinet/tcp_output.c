@@ -94,9 +94,35 @@ tcp_state_flags(int state)
 	}
 }
 
-/* Writes the options of a segment with flags; returns their length. */
+/* SACK blocks after n bytes of options (room for 3 or 4 blocks). */
 static unsigned
-tcp_build_options(const struct tcpcb *tp, uint8_t flags, uint8_t *p)
+tcp_build_sack(const struct tcpcb *tp, uint8_t *p, unsigned n)
+{
+	struct tcp_sackblk b[4];
+	unsigned nb = tcp_sack_blocks(tp, b, n > 0 ? 3 : 4);
+	uint32_t v;
+
+	if (nb == 0)
+		return n;
+	p[n++] = TCPOPT_NOP;
+	p[n++] = TCPOPT_NOP;
+	p[n++] = TCPOPT_SACK;
+	p[n++] = (uint8_t)(2 + 8 * nb);
+	for (unsigned i = 0; i < nb; i++) {
+		v = net_htonl(b[i].sb_start);
+		memcpy(p + n, &v, 4);
+		v = net_htonl(b[i].sb_end);
+		memcpy(p + n + 4, &v, 4);
+		n += 8;
+	}
+	return n;
+}
+
+/* Writes the options of a segment with flags (sack: blocks wanted);
+ * returns their length. */
+static unsigned
+tcp_build_options(const struct tcpcb *tp, uint8_t flags, bool sack,
+    uint8_t *p)
 {
 	unsigned n = 0;
 	uint32_t v;
@@ -114,6 +140,12 @@ tcp_build_options(const struct tcpcb *tp, uint8_t flags, uint8_t *p)
 			p[n++] = TCPOLEN_WINDOW;
 			p[n++] = TCP_RCV_WSCALE;
 		}
+		if ((tp->t_flags & TF_REQ_SACK) != 0) {
+			p[n++] = TCPOPT_NOP;
+			p[n++] = TCPOPT_NOP;
+			p[n++] = TCPOPT_SACK_PERMITTED;
+			p[n++] = TCPOLEN_SACK_PERMITTED;
+		}
 	}
 	if ((tp->t_flags & TF_REQ_TSTMP) != 0 &&
 	    ((flags & TH_SYN) != 0 || (tp->t_flags & TF_RCVD_TSTMP) != 0) &&
@@ -129,6 +161,8 @@ tcp_build_options(const struct tcpcb *tp, uint8_t flags, uint8_t *p)
 		memcpy(p + n + 4, &v, 4);
 		n += 8;
 	}
+	if (sack)
+		n = tcp_build_sack(tp, p, n);
 	KASSERT(n <= TCP_MAXOLEN && n % 4 == 0);
 	return n;
 }
@@ -163,7 +197,11 @@ static int
 tcp_send_seg(struct tcpcb *tp, const struct tcp_outseg *os, uint32_t *advp)
 {
 	uint8_t opt[TCP_MAXOLEN];
-	unsigned olen = tcp_build_options(tp, os->os_flags, opt);
+	/* blocks only on segments without data: they must fit the MSS */
+	bool sack = (tp->t_flags & TF_SACK_PERMIT) != 0 &&
+	    tp->t_reass != NULL && os->os_len == 0 &&
+	    (os->os_flags & (TH_ACK | TH_SYN | TH_RST)) == TH_ACK;
+	unsigned olen = tcp_build_options(tp, os->os_flags, sack, opt);
 	unsigned hlen = sizeof(struct tcp_hdr) + olen;
 	struct ip_out io = {.io_proto = IPPROTO_TCP, .io_flags = IPO_DF};
 	struct tcp_hdr *th;
@@ -185,6 +223,8 @@ tcp_send_seg(struct tcpcb *tp, const struct tcp_outseg *os, uint32_t *advp)
 	    m->m_pkthdr.len);
 	io.io_src = tp->t_laddr;
 	io.io_dst = tp->t_faddr;
+	io.io_ttl = tp->t_ttl;
+	io.io_tos = tp->t_tos;
 	tcpstat.tcps_sndtotal++;
 	return ip_output(m, &io);
 }
@@ -386,6 +426,26 @@ tcp_respond(in_addr_t src, in_port_t sport, in_addr_t dst, in_port_t dport,
 	else
 		tcpstat.tcps_sndacks++;
 	(void)ip_output(m, &io);
+}
+
+void
+tcp_output_range(struct tcpcb *tp, uint32_t seq, uint32_t len)
+{
+	struct tcp_outseg os = {.os_flags = TH_ACK, .os_seq = seq,
+	    .os_off = seq - tp->snd_una, .os_len = len};
+	uint32_t adv = 0;
+
+	if (len == 0 || SEQ_LT(seq, tp->snd_una) ||
+	    os.os_off + len > tp->t_snd->sb_cc)
+		return;
+	(void)tcp_send_seg(tp, &os, &adv);
+	tcpstat.tcps_sndrexmitpack++;
+	tcpstat.tcps_sndrexmitbyte += len;
+	tp->last_ack_sent = tp->rcv_nxt;
+	tp->t_flags &= ~(TF_ACKNOW | TF_DELACKED);
+	tcp_timer_clear(tp, TCPT_DELACK);
+	if (tp->t_timer[TCPT_REXMT] == 0)
+		tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_ns(tp));
 }
 
 void

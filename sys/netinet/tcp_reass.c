@@ -155,6 +155,7 @@ tcp_reass_insert(struct tcpcb *tp, struct tcp_seg *s, struct mbuf *m)
 		m_freem(m);
 		return;
 	}
+	tp->t_sack_last = seq;
 	tcp_reass_link(tp, s->ts_ifp, pp, seq, len, m);
 }
 

@@ -163,8 +163,9 @@ tcp_init(void)
 
 	if (rumpuser_getrandom(tcp_secret, sizeof(tcp_secret),
 	    RUMPUSER_RANDOM_NOWAIT, &got) != 0 || got != sizeof(tcp_secret)) {
-		tcp_secret[0] ^= ((uint64_t)inet_random() << 32) | inet_random();
-		tcp_secret[1] ^= ((uint64_t)inet_random() << 32) | inet_random();
+		for (int i = 0; i < 2; i++)
+			tcp_secret[i] ^= (uint64_t)inet_random() << 32 |
+			    inet_random();
 	}
 	tcp_timer_init();
 }

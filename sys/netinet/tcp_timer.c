@@ -172,6 +172,7 @@ tcp_timer_rexmt(struct tcpcb *tp)
 		tp->t_flags &= ~TF_INRECOVERY;
 	}
 	tp->t_flags &= ~TF_RTTING;	/* Karn */
+	tcp_sack_prune(tp, true);	/* the peer may have reneged */
 	tp->snd_nxt = tp->snd_una;
 	tcp_output(tp);
 	return false;

@@ -2,7 +2,8 @@
  * TCP stream sockets (SOCK_STREAM, protocol 0 or IPPROTO_TCP): the
  * sockproto through which the socket layer drives a connection block,
  * and the options of level IPPROTO_TCP (TCP_NODELAY, TCP_MAXSEG,
- * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT).
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) and IPPROTO_IP (IP_TTL,
+ * IP_TOS).
  *
  * Closing: with unread data, or SO_LINGER with a zero time, the
  * connection is reset (RFC 9293 3.10.4; RFC 1122 4.2.2.13); otherwise
@@ -144,7 +145,8 @@ tcp_usr_connect(struct socket *so, const struct sockaddr_in_k *sin)
 	tp->t_faddr = sin->sin_addr;
 	tp->t_fport = sin->sin_port;
 	tcp_hash_insert(tp);
-	tp->t_flags |= TF_REQ_SCALE | TF_REQ_TSTMP;
+	tp->t_flags |= TF_REQ_SCALE | TF_REQ_TSTMP |
+	    (tcp_do_sack ? TF_REQ_SACK : 0);
 	tp->ts_offset = inet_random();
 	tp->iss = tcp_new_isn(tp);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
@@ -309,6 +311,25 @@ tcp_setopt_tcp(struct tcpcb *tp, int name, int v)
 }
 
 static int
+tcp_setopt_ip(struct tcpcb *tp, int name, int v)
+{
+	switch (name) {
+	case IP_TTL_K:
+		if (v < -1 || v > 255 || v == 0)
+			return EINVAL;
+		tp->t_ttl = v == -1 ? 0 : (uint8_t)v;
+		return 0;
+	case IP_TOS_K:
+		if (v < 0 || v > 255)
+			return EINVAL;
+		tp->t_tos = (uint8_t)v;
+		return 0;
+	default:
+		return ENOPROTOOPT;
+	}
+}
+
+static int
 tcp_usr_setopt(struct socket *so, int level, int name, const void *val,
     unsigned len)
 {
@@ -322,11 +343,13 @@ tcp_usr_setopt(struct socket *so, int level, int name, const void *val,
 			tcp_keep_reset(tp);
 		return 0;
 	}
-	if (level != IPPROTO_TCP_K)
+	if (level != IPPROTO_TCP_K && level != IPPROTO_IP_K)
 		return ENOPROTOOPT;
 	if (val == NULL || len < sizeof(int))
 		return EINVAL;
 	memcpy(&v, val, sizeof(v));
+	if (level == IPPROTO_IP_K)
+		return tcp_setopt_ip(tp, name, v);
 	return tcp_setopt_tcp(tp, name, v);
 }
 
@@ -337,12 +360,21 @@ tcp_usr_getopt(struct socket *so, int level, int name, void *val,
 	struct tcpcb *tp = sototcpcb(so);
 	int v;
 
-	if (level != IPPROTO_TCP_K)
+	if (level != IPPROTO_TCP_K && level != IPPROTO_IP_K)
 		return ENOPROTOOPT;
 	if (val == NULL || len == NULL || *len < sizeof(int))
 		return EINVAL;
 	if (tp == NULL)
 		return ECONNRESET;
+	if (level == IPPROTO_IP_K) {
+		if (name != IP_TTL_K && name != IP_TOS_K)
+			return ENOPROTOOPT;
+		v = name == IP_TOS_K ? tp->t_tos :
+		    tp->t_ttl != 0 ? tp->t_ttl : IP_DEFTTL;
+		memcpy(val, &v, sizeof(v));
+		*len = sizeof(v);
+		return 0;
+	}
 	switch (name) {
 	case TCP_NODELAY_K:
 		v = (tp->t_flags & TF_NODELAY) != 0;

@@ -93,6 +93,8 @@ extern uint64_t tcp_delack_ms;		/* 40 ms */
 extern uint64_t tcp_connect_timeout_ms;	/* 75 s: SYN_SENT/SYN_RECEIVED */
 /* Tests: when true, timers run only when tcp_timer_run is called. */
 extern bool tcp_timers_manual;
+/* Offer and use SACK (RFC 2018). */
+extern bool tcp_do_sack;
 
 /* Out-of-order data waiting for the hole before it (tcp_reass.c). */
 struct tcp_reass {
@@ -117,6 +119,16 @@ struct tcp_reass {
 #define TF_KEEPALIVE 0x0800	/* SO_KEEPALIVE */
 #define TF_RTTING 0x1000	/* timing t_rtseq (no timestamps) */
 #define TF_DELACKED 0x2000	/* an ACK is owed (delayed) */
+#define TF_REQ_SACK 0x4000	/* we offered SACK (RFC 2018) */
+#define TF_SACK_PERMIT 0x8000	/* ... and the peer did too */
+
+#define TCP_SACK_MAX 8		/* SACKed ranges remembered (sender) */
+struct tcp_sackblk {
+	uint32_t sb_start;
+	uint32_t sb_end;
+};
+
+struct tcp_seg;
 
 struct tcpcb {
 	struct tcpcb *t_next;		/* global list */
@@ -155,7 +167,7 @@ struct tcpcb {
 	unsigned t_unacked_segs;	/* full segments since our last ACK */
 
 	/* options */
-	unsigned t_maxseg;		/* data bytes per segment (options out) */
+	unsigned t_maxseg;		/* data per segment (options out) */
 	unsigned t_peermss;		/* from the peer's SYN */
 	uint8_t snd_scale;
 	uint8_t rcv_scale;
@@ -179,11 +191,21 @@ struct tcpcb {
 	uint64_t t_keepintvl_ms;
 	unsigned t_keepcnt;
 	int t_softerror;		/* last ICMP error */
+	uint8_t t_ttl;			/* IP_TTL, 0: the default */
+	uint8_t t_tos;			/* IP_TOS */
 
 	struct tcp_reass *t_reass;
 	unsigned t_reass_n;
 	bool t_rcvfin;			/* the peer's FIN seen out of order */
 	uint32_t t_rcvfin_seq;		/* ... at this sequence number */
+
+	/* SACK: what the peer reported holding above snd_una (ascending,
+	 * disjoint), how far this recovery retransmitted holes, and the
+	 * last out-of-order segment we queued (our first block) */
+	struct tcp_sackblk t_sack[TCP_SACK_MAX];
+	unsigned t_nsack;
+	uint32_t t_sack_rxt;
+	uint32_t t_sack_last;
 };
 
 static inline struct tcpcb *
@@ -228,6 +250,20 @@ void tcp_respond(in_addr_t src, in_port_t sport, in_addr_t dst,
     in_port_t dport, uint32_t seq, uint32_t ack, uint8_t flags);
 /* A keepalive probe: SEG.SEQ = SND.UNA - 1, no data (RFC 1122). */
 void tcp_send_keepalive(struct tcpcb *tp);
+/* Retransmits [seq, seq + len) of the send queue (len <= t_maxseg). */
+void tcp_output_range(struct tcpcb *tp, uint32_t seq, uint32_t len);
+
+/* ---- tcp_sack.c --------------------------------------------------------- */
+/* The peer's SACK blocks of segment s into the scoreboard. */
+void tcp_sack_update(struct tcpcb *tp, const struct tcp_seg *s);
+/* Forgets what snd_una passed (all of it: clear). */
+void tcp_sack_prune(struct tcpcb *tp, bool clear);
+/* Retransmits the next hole not yet resent in this recovery; false if
+ * there is none. */
+bool tcp_sack_rexmit(struct tcpcb *tp);
+/* Our blocks for an ACK into p (at most max); returns how many. */
+unsigned tcp_sack_blocks(const struct tcpcb *tp, struct tcp_sackblk *b,
+    unsigned max);
 /* The window we can advertise now (unscaled bytes). */
 uint32_t tcp_rcv_space(const struct tcpcb *tp);
 
@@ -252,6 +288,8 @@ struct tcp_opts {
 	uint16_t to_mss;
 	uint8_t to_ws;
 	uint32_t to_tsval, to_tsecr;
+	unsigned to_nsack;		/* SACK blocks (host order) */
+	struct tcp_sackblk to_sack[4];
 };
 /* The fields of one received segment, host order. */
 struct tcp_seg {

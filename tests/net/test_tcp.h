@@ -50,6 +50,8 @@ struct ttp_seg {
 	int mss, ws;		/* -1: absent */
 	bool sackok, has_ts;
 	uint32_t tsval, tsecr;
+	unsigned nsack;		/* SACK blocks we reported */
+	uint32_t sack[4][2];
 };
 
 static inline uint32_t
@@ -179,6 +181,14 @@ ttp_parse_opts(struct ttp_seg *s, const uint8_t *o, unsigned len)
 			s->ws = o[i + 2];
 		else if (o[i] == 4 && o[i + 1] == 2)
 			s->sackok = true;
+		else if (o[i] == 5 && (o[i + 1] - 2) % 8 == 0 &&
+		    o[i + 1] <= 34) {
+			s->nsack = (o[i + 1] - 2) / 8u;
+			for (unsigned k = 0; k < s->nsack; k++) {
+				s->sack[k][0] = ttp_get32(o + i + 2 + 8 * k);
+				s->sack[k][1] = ttp_get32(o + i + 6 + 8 * k);
+			}
+		}
 		else if (o[i] == 8 && o[i + 1] == 10) {
 			s->has_ts = true;
 			s->tsval = ttp_get32(o + i + 2);
@@ -272,6 +282,14 @@ ttp_ifcreate(const char *name)
 	tcp_timers_manual = true;
 	nti_learn_peer(ifp);
 	return ifp;
+}
+
+/* The interface goes; TCP timers run on their own again. */
+static inline void
+ttp_ifdestroy(struct ifnet *ifp)
+{
+	fakeif_destroy(ifp);
+	tcp_timers_manual = false;
 }
 
 static inline struct socket *

@@ -30,11 +30,11 @@ NT_CASE(tcp_active_open_data_close)
 	NT_CHECK_EQ(so_connect(so, &sin, sizeof(sin)), EALREADY);
 	NT_CHECK_EQ(so_poll(so, SO_POLLOUT | SO_POLLIN), 0);
 	NT_CHECK(ttp_recv(&p, &s));
-	/* the SYN: MSS from the MTU, window scale, timestamps, no SACK */
+	/* the SYN: MSS from the MTU, window scale, timestamps, SACK */
 	NT_CHECK_EQ(s.flags, TH_SYN);
 	NT_CHECK_EQ(s.mss, 1460);
 	NT_CHECK_EQ(s.ws, TCP_RCV_WSCALE);
-	NT_CHECK(s.has_ts && s.tsecr == 0 && !s.sackok);
+	NT_CHECK(s.has_ts && s.tsecr == 0 && s.sackok);
 	NT_CHECK(s.sport >= 49152);
 	p.lport = s.sport;
 	p.rcv_nxt = s.seq + 1;
@@ -97,7 +97,7 @@ NT_CASE(tcp_active_open_data_close)
 	ttp_ack(&p);
 	NT_CHECK(ttp_recv(&p, &s));
 	NT_CHECK(s.flags == TH_RST && s.seq == p.rcv_nxt);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -133,6 +133,7 @@ NT_CASE(tcp_passive_open_accept)
 	NT_CHECK(ttp_recv(&p, &s));
 	NT_CHECK(s.flags == (TH_SYN | TH_ACK) && s.ack == p.snd_nxt);
 	NT_CHECK(s.mss == 1460 && s.ws == TCP_RCV_WSCALE && !s.has_ts);
+	NT_CHECK(!s.sackok);	/* not offered: not taken */
 	NT_CHECK(s.win > 0);
 	p.rcv_nxt = s.seq + 1;
 	NT_CHECK_EQ(so_poll(ls, SO_POLLIN), 0);
@@ -187,7 +188,7 @@ NT_CASE(tcp_passive_open_accept)
 	NT_CHECK_EQ(so_close(ns), 0);
 	NT_CHECK_EQ(so_close(ls), 0);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -240,7 +241,7 @@ NT_CASE(tcp_refused_and_closed_ports)
 	ttp_inject(&p, TH_RST, 100, 0, NULL, 0, NULL, 0);
 	NT_CHECK(!ttp_recv(&p, &s));
 	NT_CHECK_EQ(if_stat_get(ifp, IFS_TCP_NOPORT), 3);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -289,6 +290,55 @@ NT_CASE(tcp_bind_rules_and_reuseaddr)
 	so_close(a);
 	ttp_advance(2 * tcp_msl_ms + 10);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
+	nt_leak_check(&lk);
+}
+
+NT_CASE(tcp_waitall_peek_and_ip_ttl)
+{
+	struct nt_leak lk;
+	struct ttp p;
+	struct ttp_seg s;
+	struct ifnet *ifp;
+	struct socket *so;
+	uint8_t b[32], f[NT_FRAME_MAX];
+	size_t got;
+	int ttl = 9;
+
+	nt_leak_start(&lk);
+	ifp = ttp_ifcreate("tcpp2");
+	so = ttp_connect(&p, ifp, true);
+	/* IP_TTL reaches the wire */
+	NT_CHECK_EQ(so_setsockopt(so, IPPROTO_IP_K, IP_TTL_K, &ttl,
+	    sizeof(ttl)), 0);
+	NT_CHECK_EQ(ttp_app_send(so, "t", 1), 1);
+	NT_CHECK(fakeif_take_sent_buf(ifp, f, sizeof(f)) > 34);
+	NT_CHECK_EQ(nti_iph(f)->ip_ttl, 9);
+	p.rcv_nxt++;
+	ttp_ack(&p);
+	/* a peek sees across records and takes nothing */
+	ttp_send(&p, "abc", 3);
+	ttp_send(&p, "def", 3);
+	NT_CHECK_EQ(so_recvfrom(so, b, 5, MSG_PEEK_K, NULL, NULL, &got), 0);
+	NT_CHECK(got == 5 && memcmp(b, "abcde", 5) == 0);
+	/* WAITALL on a non-blocking socket: what there is */
+	NT_CHECK_EQ(so_recvfrom(so, b, 10, MSG_WAITALL_K, NULL, NULL, &got),
+	    0);
+	NT_CHECK(got == 6 && memcmp(b, "abcdef", 6) == 0);
+	/* WAITALL stops at EOF with what came, then EOF */
+	ttp_send(&p, "gh", 2);
+	ttp_inject(&p, TH_ACK | TH_FIN, p.snd_nxt, p.rcv_nxt, NULL, 0, NULL, 0);
+	p.snd_nxt++;
+	so_setnbio(so, false);
+	NT_CHECK_EQ(so_recvfrom(so, b, 10, MSG_WAITALL_K, NULL, NULL, &got),
+	    0);
+	NT_CHECK(got == 2 && memcmp(b, "gh", 2) == 0);
+	NT_CHECK_EQ(so_recvfrom(so, b, 10, MSG_WAITALL_K, NULL, NULL, &got),
+	    0);
+	NT_CHECK_EQ(got, 0);
+	while (ttp_recv(&p, &s))
+		;
+	ttp_abort(so);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }

@@ -146,7 +146,7 @@ NT_CASE(tcp_blocking_accept_and_recv)
 	ttp_abort(b.so);
 	fakeif_drop_sent(ifp);
 	tcp_timers_manual = true;
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -237,7 +237,7 @@ NT_CASE(tcp_blocking_connect_and_send)
 	NT_CHECK(ttp_recv(&p, &s) && s.seq == p.rcv_nxt && s.dlen > 0);
 	ttp_abort(b.so);
 	tcp_timers_manual = true;
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -308,6 +308,6 @@ out:
 		ttp_advance(2 * tcp_msl_ms);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
 	fakeif_drop_sent(ifp);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }

@@ -58,7 +58,7 @@ NT_CASE(tcp_retransmit_backoff_timeout)
 	NT_CHECK_EQ(so_getsockopt(so, SOL_SOCKET_K, SO_ERROR_K, &e, &el), 0);
 	NT_CHECK_EQ(e, ETIMEDOUT);
 	so_close(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -126,7 +126,7 @@ NT_CASE(tcp_fast_retransmit_newreno)
 	NT_CHECK(sototcpcb(so)->snd_cwnd <= sototcpcb(so)->snd_ssthresh);
 	mutex_exit(&net_lock);
 	ttp_abort(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -150,12 +150,19 @@ NT_CASE(tcp_out_of_order_reassembly)
 	ttp_inject(&p, TH_ACK, base + 1000, p.rcv_nxt, NULL, 0,
 	    pattern + 1000, 1000);
 	NT_CHECK(ttp_recv(&p, &s) && s.ack == base && s.dlen == 0);
+	/* SACK blocks: the newest first, then the others from the top */
+	NT_CHECK(s.nsack == 1 && s.sack[0][0] == base + 1000 &&
+	    s.sack[0][1] == base + 2000);
 	ttp_inject(&p, TH_ACK | TH_FIN, base + 3000, p.rcv_nxt, NULL, 0,
 	    pattern + 3000, 500);
 	NT_CHECK(ttp_recv(&p, &s) && s.ack == base);
+	NT_CHECK(s.nsack == 2 && s.sack[0][0] == base + 3000 &&
+	    s.sack[0][1] == base + 3500 && s.sack[1][0] == base + 1000);
 	ttp_inject(&p, TH_ACK, base + 1500, p.rcv_nxt, NULL, 0,
 	    pattern + 1500, 1000);
 	NT_CHECK(ttp_recv(&p, &s) && s.ack == base);
+	NT_CHECK(s.nsack == 2 && s.sack[0][0] == base + 1000 &&
+	    s.sack[0][1] == base + 2500 && s.sack[1][0] == base + 3000);
 	NT_CHECK_EQ(ttp_app_recv(so, buf, sizeof(buf)), -EWOULDBLOCK);
 	/* the queued pieces hold no receive buffer of the "driver" */
 	NT_CHECK_EQ(fakeif_ext_outstanding(), 0);
@@ -176,7 +183,7 @@ NT_CASE(tcp_out_of_order_reassembly)
 	p.rcv_nxt = s.seq + 1;
 	ttp_ack(&p);
 	NT_CHECK(!ttp_recv(&p, &s));
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -235,7 +242,7 @@ NT_CASE(tcp_zero_window_persist)
 	ttp_inject(&p, TH_ACK | TH_FIN, p.snd_nxt, p.rcv_nxt, NULL, 0, NULL, 0);
 	NT_CHECK(ttp_recv(&p, &s) && s.flags == TH_ACK);
 	ttp_advance(2 * tcp_msl_ms + 1000);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -294,7 +301,7 @@ NT_CASE(tcp_receive_window_updates)
 	so_close(so);
 	NT_CHECK(ttp_recv(&p, &s) && (s.flags & TH_FIN) != 0);
 	ttp_inject(&p, TH_RST, p.snd_nxt, 0, NULL, 0, NULL, 0);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -333,7 +340,8 @@ NT_CASE(tcp_delayed_ack_and_nagle)
 	NT_CHECK(!ttp_recv(&p, &s));
 	p.rcv_nxt++;
 	ttp_ack(&p);
-	NT_CHECK(ttp_recv(&p, &s) && s.dlen == 2 && memcmp(s.data, "bc", 2) == 0);
+	NT_CHECK(ttp_recv(&p, &s) && s.dlen == 2);
+	NT_CHECK(memcmp(s.data, "bc", 2) == 0);
 	/* TCP_NODELAY: no waiting */
 	NT_CHECK_EQ(so_setsockopt(so, IPPROTO_TCP_K, TCP_NODELAY_K, &one,
 	    sizeof(one)), 0);
@@ -347,6 +355,74 @@ NT_CASE(tcp_delayed_ack_and_nagle)
 	ttp_ack(&p);
 	ttp_inject(&p, TH_ACK | TH_FIN, p.snd_nxt, p.rcv_nxt, NULL, 0, NULL, 0);
 	ttp_advance(2 * tcp_msl_ms + 1000);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
+	nt_leak_check(&lk);
+}
+
+/* A duplicate ACK from the peer with SACK blocks [b][0], [b][1]. */
+static void
+dupack_sack(struct ttp *p, const uint32_t (*b)[2], unsigned n)
+{
+	uint8_t o[36] = {1, 1, 5, (uint8_t)(2 + 8 * n)};
+
+	for (unsigned i = 0; i < n; i++) {
+		ttp_put32(o + 4 + 8 * i, b[i][0]);
+		ttp_put32(o + 8 + 8 * i, b[i][1]);
+	}
+	ttp_inject(p, TH_ACK, p->snd_nxt, p->rcv_nxt, o, 4 + 8 * n, NULL, 0);
+}
+
+NT_CASE(tcp_sack_recovery_fills_holes)
+{
+	struct nt_leak lk;
+	struct ttp p;
+	struct ttp_seg s, seg[10];
+	struct ifnet *ifp;
+	struct socket *so;
+	struct tcpstat st0, st1;
+	uint32_t b[2][2], mss;
+	unsigned n = 0;
+
+	nt_leak_start(&lk);
+	fill_pattern();
+	ifp = ttp_ifcreate("tcpl6");
+	so = ttp_connect(&p, ifp, false);
+	mutex_enter(&net_lock);
+	NT_CHECK((sototcpcb(so)->t_flags & TF_SACK_PERMIT) != 0);
+	mss = sototcpcb(so)->t_maxseg;
+	sototcpcb(so)->snd_cwnd = 20 * mss;	/* all ten at once */
+	mutex_exit(&net_lock);
+	NT_CHECK_EQ(ttp_app_send(so, pattern, 10 * mss), 10 * mss);
+	while (n < 10 && ttp_recv(&p, &seg[n]))
+		n++;
+	NT_CHECK_EQ(n, 10);
+	tcp_getstat(&st0);
+	/* segments 1 and 4 lost: ACK of 0, then SACKs of 2-3 and 5-9 */
+	p.rcv_nxt = seg[1].seq;
+	ttp_ack(&p);
+	b[0][0] = seg[2].seq, b[0][1] = seg[4].seq;
+	b[1][0] = seg[5].seq, b[1][1] = seg[9].seq + mss;
+	dupack_sack(&p, b, 1);
+	dupack_sack(&p, b, 2);
+	NT_CHECK(!ttp_recv(&p, &s));
+	dupack_sack(&p, b, 2);		/* the third: segment 1 again */
+	NT_CHECK(ttp_recv(&p, &s) && s.seq == seg[1].seq && s.dlen == mss);
+	NT_CHECK(!ttp_recv(&p, &s));
+	dupack_sack(&p, b, 2);		/* the next: the hole at 4 */
+	NT_CHECK(ttp_recv(&p, &s) && s.seq == seg[4].seq && s.dlen == mss);
+	NT_CHECK(memcmp(s.data, pattern + 4 * mss, mss) == 0);
+	dupack_sack(&p, b, 2);		/* no hole left: nothing */
+	NT_CHECK(!ttp_recv(&p, &s));
+	p.rcv_nxt = seg[9].seq + mss;
+	ttp_ack(&p);
+	tcp_getstat(&st1);
+	NT_CHECK_EQ(st1.tcps_sndrexmitpack - st0.tcps_sndrexmitpack, 2);
+	NT_CHECK_EQ(st1.tcps_rexmttimeo, st0.tcps_rexmttimeo);
+	mutex_enter(&net_lock);
+	NT_CHECK((sototcpcb(so)->t_flags & TF_INRECOVERY) == 0);
+	NT_CHECK_EQ(sototcpcb(so)->t_nsack, 0);
+	mutex_exit(&net_lock);
+	ttp_abort(so);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }

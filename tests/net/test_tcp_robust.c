@@ -137,7 +137,7 @@ NT_CASE(tcp_options_and_header_checks)
 	so_close(ls);
 	while (ttp_take(ifp, &(struct ttp_seg){0}))
 		;
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -227,7 +227,7 @@ NT_CASE(tcp_fuzz_mutated_segments)
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
 	while (ttp_take(ifp, &s))
 		;
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -253,7 +253,8 @@ NT_CASE(tcp_syn_flood_bounded)
 		/* half from unknown hosts off the link, half from the peer's
 		 * address with random ports */
 		in_addr_t src = i % 2 ? NT_PEER_IP :
-		    INET_ADDR(192, 168, nt_randn(&r, 256), 1 + nt_randn(&r, 250));
+		    INET_ADDR(192, 168, nt_randn(&r, 256),
+		    1 + nt_randn(&r, 250));
 		unsigned n = ttp_build(f, src, (uint16_t)(1024 +
 		    nt_randn(&r, 60000)), NT_MY_IP, 443, TH_SYN,
 		    (uint32_t)nt_rand(&r), 0, 1000, NULL, 0, NULL, 0);
@@ -286,7 +287,7 @@ NT_CASE(tcp_syn_flood_bounded)
 	while (ttp_take(ifp, &s))
 		;
 	ttp_advance(ARP_RETRY_MS * (ARP_MAXTRIES + 1));
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -357,7 +358,7 @@ NT_CASE(tcp_bulk_send_with_loss)
 	NT_CHECK(st1.tcps_sndrexmitpack > st0.tcps_sndrexmitpack);
 	NT_CHECK(st1.tcps_sndbyte - st0.tcps_sndbyte == sizeof(bulk));
 	ttp_abort(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -425,6 +426,6 @@ NT_CASE(tcp_bulk_receive_reordered)
 	NT_CHECK(st1.tcps_rcvoopack > st0.tcps_rcvoopack);
 	NT_CHECK(st1.tcps_rcvduppack > st0.tcps_rcvduppack);
 	ttp_abort(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }

@@ -71,7 +71,7 @@ NT_CASE(tcp_rst_rules_rfc5961)
 	NT_CHECK_EQ(so_getsockopt(so, SOL_SOCKET_K, SO_ERROR_K, &e, &el), 0);
 	NT_CHECK_EQ(e, 0);
 	so_close(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -127,7 +127,7 @@ NT_CASE(tcp_simultaneous_open_and_close)
 	ttp_advance(2 * tcp_msl_ms + 10);
 	NT_CHECK_EQ(ttp_state(so), -1);
 	so_close(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -181,7 +181,7 @@ NT_CASE(tcp_half_close_and_fin_wait_2)
 	ttp_ack(&p);
 	ttp_advance(TCP_FIN2_TIMEOUT_MS + 10);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -207,7 +207,7 @@ NT_CASE(tcp_close_with_unread_data_resets)
 	ttp_abort(so);
 	NT_CHECK(ttp_recv(&p, &s) && s.flags == TH_RST);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -262,7 +262,7 @@ NT_CASE(tcp_keepalive_probes_and_drop)
 		NT_CHECK_EQ(ttp_app_recv(so, b, 4), -ETIMEDOUT);
 	}
 	so_close(so);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -329,7 +329,7 @@ NT_CASE(tcp_icmp_errors_while_connecting)
 		so_close(so);
 	}
 	NT_CHECK(!ttp_recv(&p, &s));
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -369,7 +369,7 @@ NT_CASE(tcp_listener_close_resets_queued)
 	/* both get resets */
 	NT_CHECK(ttp_take(ifp, &s) && (s.flags & TH_RST) != 0);
 	NT_CHECK(ttp_take(ifp, &s) && (s.flags & TH_RST) != 0);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -425,7 +425,7 @@ NT_CASE(tcp_close_sends_queued_data_then_fin)
 	NT_CHECK(ttp_recv(&p, &s) && s.flags == TH_ACK);
 	ttp_advance(2 * tcp_msl_ms + 10);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -486,7 +486,7 @@ NT_CASE(tcp_fin_and_rst_in_other_states)
 out:
 	so_close(ls);
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
 
@@ -525,6 +525,6 @@ NT_CASE(tcp_time_wait_reused_by_new_syn)
 	NT_CHECK_EQ(ttp_pcbs(), pcbs);
 	while (ttp_recv(&p, &s))
 		;
-	fakeif_destroy(ifp);
+	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
