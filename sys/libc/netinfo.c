@@ -13,6 +13,7 @@
 
 #include <rumpmetal/net.h>
 
+#include <kern/kmem.h>
 #include <kern/rump.h>
 #include <net/netif.h>
 #include <netinet/dhcp.h>
@@ -194,6 +195,7 @@ rumpmetal_netstats(char *buf, size_t len)
 	struct outbuf ob = { buf, len, 0 };
 	struct mbuf_stats ms;
 	struct tcpstat ts;
+	struct kmem_stats ks;
 
 	if (len == 0)
 		return 0;
@@ -205,6 +207,7 @@ rumpmetal_netstats(char *buf, size_t len)
 	mutex_exit(&net_lock);
 	tcp_getstat(&ts);
 	mbuf_get_stats(&ms);
+	kmem_get_stats(&ks);
 	rump_unschedule();
 	out_tcpstats(&ob, &ts);
 	out(&ob, "mbuf mbufs %llu\nmbuf clusters %llu\nmbuf ext %llu\n"
@@ -212,5 +215,8 @@ rumpmetal_netstats(char *buf, size_t len)
 	    (unsigned long long)ms.ms_mbufs, (unsigned long long)ms.ms_clusters,
 	    (unsigned long long)ms.ms_ext, (unsigned long long)ms.ms_fail,
 	    (unsigned long long)ms.ms_mbufs_max);
+	out(&ob, "kmem inuse %llu\nkmem allocs %llu\nkmem fails %llu\n",
+	    (unsigned long long)ks.ks_inuse, (unsigned long long)ks.ks_nalloc,
+	    (unsigned long long)ks.ks_nfail);
 	return ob.ob_used;
 }
