@@ -25,8 +25,9 @@
 #include <net/netif.h>
 #include <net/socket.h>
 
+#include "socket_impl.h"
+
 #define SOCK_MAXPROTO 8
-#define SB_MIN 512
 #define SO_HEADROOM 64		/* Ethernet 14 + IPv4 20 + UDP 8, rounded */
 #define SO_MAXDGRAM 65535
 #define SO_Q0MAX 256		/* incomplete connections per listener */
@@ -415,17 +416,20 @@ sin_to_user(const struct sockaddr_in_k *sin, void *addr, unsigned *addrlen)
 	*addrlen = sizeof(*sin);
 }
 
-/* Runs op under net_lock with the socket referenced; ENOTCONN etc. */
-#define SO_CALL_BEGIN(so)                 \
-	do {                              \
-		mutex_enter(&net_lock);   \
-		(so)->so_refs++;          \
-	} while (0)
-#define SO_CALL_END(so)                   \
-	do {                              \
-		so_rele(so);              \
-		mutex_exit(&net_lock);    \
-	} while (0)
+/* A call into the socket: net_lock held and the socket referenced. */
+void
+so_call_begin(struct socket *so)
+{
+	mutex_enter(&net_lock);
+	so->so_refs++;
+}
+
+void
+so_call_end(struct socket *so)
+{
+	so_rele(so);
+	mutex_exit(&net_lock);
+}
 
 int
 so_bind(struct socket *so, const void *addr, unsigned addrlen)
@@ -435,9 +439,9 @@ so_bind(struct socket *so, const void *addr, unsigned addrlen)
 
 	if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
 		return rv;
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	rv = so->so_proto->sp_bind(so, &sin);
-	SO_CALL_END(so);
+	so_call_end(so);
 	return rv;
 }
 
@@ -499,19 +503,19 @@ so_connect(struct socket *so, const void *addr, unsigned addrlen)
 	if (addr != NULL && addrlen >= 2 &&
 	    ((const uint8_t *)addr)[1] == AF_UNSPEC_K &&
 	    so->so_type != SOCK_STREAM_K) {
-		SO_CALL_BEGIN(so);
+		so_call_begin(so);
 		rv = so->so_proto->sp_disconnect(so);
-		SO_CALL_END(so);
+		so_call_end(so);
 		return rv;
 	}
 	if ((rv = sin_from_user(addr, addrlen, &sin)) != 0)
 		return rv;
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	if (so->so_type == SOCK_STREAM_K)
 		rv = so_connect_stream(so, &sin);
 	else
 		rv = so->so_proto->sp_connect(so, &sin);
-	SO_CALL_END(so);
+	so_call_end(so);
 	return rv;
 }
 
@@ -520,7 +524,7 @@ so_listen(struct socket *so, int backlog)
 {
 	int rv = EOPNOTSUPP;
 
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	if (so->so_proto->sp_listen != NULL)
 		rv = so->so_proto->sp_listen(so, backlog);
 	if (rv == 0) {
@@ -528,7 +532,7 @@ so_listen(struct socket *so, int backlog)
 		so->so_qlimit = backlog < 1 ? 1 : backlog > SOMAXCONN_K ?
 		    SOMAXCONN_K : (unsigned)backlog;
 	}
-	SO_CALL_END(so);
+	so_call_end(so);
 	return rv;
 }
 
@@ -600,7 +604,7 @@ so_accept(struct socket *so, struct socket **nsop, void *addr,
 	int rv;
 
 	*nsop = NULL;
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	if ((rv = so_wait_accept(so)) == 0) {
 		ns = so->so_q;
 		so_dequeue(ns);
@@ -611,7 +615,7 @@ so_accept(struct socket *so, struct socket **nsop, void *addr,
 		}
 		*nsop = ns;
 	}
-	SO_CALL_END(so);
+	so_call_end(so);
 	if (rv == 0)
 		sin_to_user(&sin, addr, addrlen);
 	return rv;
@@ -624,11 +628,11 @@ so_shutdown(struct socket *so, int how)
 
 	if (how < 0 || how > 2)
 		return EINVAL;
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	if (so->so_type == SOCK_STREAM_K &&
 	    (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) == 0 &&
 	    (so->so_options & SO_ACCEPTCONN_K) == 0) {
-		SO_CALL_END(so);
+		so_call_end(so);
 		return ENOTCONN;
 	}
 	if (how != 1 && so->so_type == SOCK_STREAM_K)
@@ -639,7 +643,7 @@ so_shutdown(struct socket *so, int how)
 		so->so_state |= SS_CANTSENDMORE;
 	rv = so->so_proto->sp_shutdown(so, how);
 	so_wakeup(so);
-	SO_CALL_END(so);
+	so_call_end(so);
 	return rv;
 }
 
@@ -650,9 +654,9 @@ so_getsockname(struct socket *so, void *addr, unsigned *addrlen)
 	int rv;
 
 	memset(&sin, 0, sizeof(sin));
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	rv = so->so_proto->sp_sockaddr(so, &sin);
-	SO_CALL_END(so);
+	so_call_end(so);
 	if (rv == 0)
 		sin_to_user(&sin, addr, addrlen);
 	return rv;
@@ -665,9 +669,9 @@ so_getpeername(struct socket *so, void *addr, unsigned *addrlen)
 	int rv;
 
 	memset(&sin, 0, sizeof(sin));
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	rv = so->so_proto->sp_peeraddr(so, &sin);
-	SO_CALL_END(so);
+	so_call_end(so);
 	if (rv == 0)
 		sin_to_user(&sin, addr, addrlen);
 	return rv;
@@ -752,7 +756,7 @@ so_send_stream(struct socket *so, const uint8_t *buf, size_t len, int flags,
 	size_t n;
 	int rv = 0;
 
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	while (*sent < len || (len == 0 && *sent == 0)) {
 		if ((rv = so_wait_snd(so, flags)) != 0)
 			break;
@@ -776,7 +780,7 @@ so_send_stream(struct socket *so, const uint8_t *buf, size_t len, int flags,
 			break;
 		*sent += n;
 	}
-	SO_CALL_END(so);
+	so_call_end(so);
 	return *sent > 0 && (rv == EWOULDBLOCK || rv == ENOBUFS) ? 0 : rv;
 }
 
@@ -800,7 +804,7 @@ so_sendto(struct socket *so, const void *buf, size_t len, int flags,
 		return EMSGSIZE;
 	if ((m = so_copyin(buf, len)) == NULL)
 		return ENOBUFS;
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	if ((so->so_state & SS_CANTSENDMORE) != 0) {
 		m_freem(m);
 		rv = EPIPE;
@@ -811,7 +815,7 @@ so_sendto(struct socket *so, const void *buf, size_t len, int flags,
 	} else {
 		rv = so->so_proto->sp_send(so, m, to);
 	}
-	SO_CALL_END(so);
+	so_call_end(so);
 	if (rv == 0)
 		*sent = len;
 	return rv;
@@ -942,7 +946,7 @@ so_recvfrom(struct socket *so, void *buf, size_t len, int flags,
 	int rv;
 
 	*got = 0;
-	SO_CALL_BEGIN(so);
+	so_call_begin(so);
 	if (so->so_type == SOCK_STREAM_K) {
 		rv = so_recv_stream(so, buf, len, flags, addr, addrlen, got);
 	} else {
@@ -951,212 +955,7 @@ so_recvfrom(struct socket *so, void *buf, size_t len, int flags,
 			*got = so_take_dgram(so, buf, len, flags, addr,
 			    addrlen);
 	}
-	SO_CALL_END(so);
-	return rv;
-}
-
-/* ---- options ------------------------------------------------------------ */
-
-struct so_timeval {
-	int64_t tv_sec;
-	int64_t tv_usec;
-};
-
-static int
-opt_int(const void *val, unsigned len, int *v)
-{
-	if (val == NULL || len < sizeof(int))
-		return EINVAL;
-	memcpy(v, val, sizeof(int));
-	return 0;
-}
-
-static int
-opt_timeo(const void *val, unsigned len, uint64_t *ns)
-{
-	struct so_timeval tv;
-
-	if (val == NULL || len < sizeof(tv))
-		return EINVAL;
-	memcpy(&tv, val, sizeof(tv));
-	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return EDOM;
-	*ns = (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
-	return 0;
-}
-
-static int
-opt_bufsize(const void *val, unsigned len, unsigned *hiwat)
-{
-	int v, rv;
-
-	if ((rv = opt_int(val, len, &v)) != 0)
-		return rv;
-	if (v <= 0)
-		return EINVAL;
-	*hiwat = v < SB_MIN ? SB_MIN : v > SB_MAX ? SB_MAX : (unsigned)v;
-	return 0;
-}
-
-static int
-opt_linger(struct socket *so, const void *val, unsigned len)
-{
-	struct so_linger l;
-
-	if (val == NULL || len < sizeof(l))
-		return EINVAL;
-	memcpy(&l, val, sizeof(l));
-	if (l.l_onoff != 0 && l.l_linger < 0)
-		return EINVAL;
-	so->so_linger = l.l_onoff != 0 ? l.l_linger : -1;
-	return 0;
-}
-
-static int
-so_setopt_sol(struct socket *so, int name, const void *val, unsigned len)
-{
-	int v, rv;
-
-	switch (name) {
-	case SO_REUSEADDR_K:
-	case SO_REUSEPORT_K:
-	case SO_KEEPALIVE_K:
-	case SO_BROADCAST_K:
-	case SO_DEBUG_K:
-		if ((rv = opt_int(val, len, &v)) != 0)
-			return rv;
-		if (v != 0)
-			so->so_options |= (unsigned)name;
-		else
-			so->so_options &= ~(unsigned)name;
-		return 0;
-	case SO_LINGER_K:
-		return opt_linger(so, val, len);
-	case SO_SNDBUF_K:
-		return opt_bufsize(val, len, &so->so_snd.sb_hiwat);
-	case SO_RCVBUF_K:
-		return opt_bufsize(val, len, &so->so_rcv.sb_hiwat);
-	case SO_SNDTIMEO_K:
-		return opt_timeo(val, len, &so->so_snd.sb_timeo_ns);
-	case SO_RCVTIMEO_K:
-		return opt_timeo(val, len, &so->so_rcv.sb_timeo_ns);
-	default:
-		return ENOPROTOOPT;
-	}
-}
-
-int
-so_setsockopt(struct socket *so, int level, int name, const void *val,
-    unsigned len)
-{
-	int rv;
-
-	SO_CALL_BEGIN(so);
-	if (level == SOL_SOCKET_K) {
-		rv = so_setopt_sol(so, name, val, len);
-		/* the protocol may want to see it too (keepalive, buffers) */
-		if (rv == 0 && so->so_proto->sp_setopt != NULL)
-			(void)so->so_proto->sp_setopt(so, level, name, val,
-			    len);
-	} else if (so->so_proto->sp_setopt != NULL) {
-		rv = so->so_proto->sp_setopt(so, level, name, val, len);
-	} else {
-		rv = ENOPROTOOPT;
-	}
-	SO_CALL_END(so);
-	return rv;
-}
-
-static int
-put_int(void *val, unsigned *len, int v)
-{
-	if (val == NULL || len == NULL || *len < sizeof(int))
-		return EINVAL;
-	memcpy(val, &v, sizeof(int));
-	*len = sizeof(int);
-	return 0;
-}
-
-static int
-put_timeo(void *val, unsigned *len, uint64_t ns)
-{
-	struct so_timeval tv = {
-		.tv_sec = (int64_t)(ns / 1000000000u),
-		.tv_usec = (int64_t)(ns % 1000000000u / 1000u),
-	};
-
-	if (val == NULL || len == NULL || *len < sizeof(tv))
-		return EINVAL;
-	memcpy(val, &tv, sizeof(tv));
-	*len = sizeof(tv);
-	return 0;
-}
-
-static int
-put_linger(struct socket *so, void *val, unsigned *len)
-{
-	struct so_linger l = {
-		.l_onoff = so->so_linger >= 0,
-		.l_linger = so->so_linger >= 0 ? so->so_linger : 0,
-	};
-
-	if (val == NULL || len == NULL || *len < sizeof(l))
-		return EINVAL;
-	memcpy(val, &l, sizeof(l));
-	*len = sizeof(l);
-	return 0;
-}
-
-static int
-so_getopt_sol(struct socket *so, int name, void *val, unsigned *len)
-{
-	int e;
-
-	switch (name) {
-	case SO_REUSEADDR_K:
-	case SO_REUSEPORT_K:
-	case SO_KEEPALIVE_K:
-	case SO_BROADCAST_K:
-	case SO_DEBUG_K:
-		return put_int(val, len, (so->so_options & (unsigned)name) != 0);
-	case SO_ACCEPTCONN_K:
-		return put_int(val, len,
-		    (so->so_options & SO_ACCEPTCONN_K) != 0);
-	case SO_LINGER_K:
-		return put_linger(so, val, len);
-	case SO_SNDBUF_K:
-		return put_int(val, len, (int)so->so_snd.sb_hiwat);
-	case SO_RCVBUF_K:
-		return put_int(val, len, (int)so->so_rcv.sb_hiwat);
-	case SO_SNDTIMEO_K:
-		return put_timeo(val, len, so->so_snd.sb_timeo_ns);
-	case SO_RCVTIMEO_K:
-		return put_timeo(val, len, so->so_rcv.sb_timeo_ns);
-	case SO_TYPE_K:
-		return put_int(val, len, so->so_type);
-	case SO_ERROR_K:
-		e = so->so_error;
-		so->so_error = 0;
-		return put_int(val, len, e);
-	default:
-		return ENOPROTOOPT;
-	}
-}
-
-int
-so_getsockopt(struct socket *so, int level, int name, void *val,
-    unsigned *len)
-{
-	int rv;
-
-	SO_CALL_BEGIN(so);
-	if (level == SOL_SOCKET_K)
-		rv = so_getopt_sol(so, name, val, len);
-	else if (so->so_proto->sp_getopt != NULL)
-		rv = so->so_proto->sp_getopt(so, level, name, val, len);
-	else
-		rv = ENOPROTOOPT;
-	SO_CALL_END(so);
+	so_call_end(so);
 	return rv;
 }
 
