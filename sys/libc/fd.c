@@ -51,6 +51,16 @@ fd_alloc(struct socket *so)
 	return -1;
 }
 
+bool
+fd_has_free(void)
+{
+	for (int fd = FD_CONSOLE_LAST + 1; fd < FD_MAX; fd++) {
+		if (fd_table[fd].fe_so == NULL)
+			return true;
+	}
+	return false;
+}
+
 void
 fd_release(int fd)
 {

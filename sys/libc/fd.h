@@ -18,6 +18,10 @@ struct socket *fd_socket(int fd);
 /* A free descriptor for so; -1 with errno EMFILE. */
 int fd_alloc(struct socket *so);
 void fd_release(int fd);
+/* Whether fd_alloc would succeed now (the table is only touched by the
+ * application, one thread of control, so the answer holds until it
+ * next allocates). */
+bool fd_has_free(void);
 /* O_NONBLOCK etc. of a socket descriptor. */
 int fd_getfl(int fd);
 void fd_setfl(int fd, int fl);

@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 
+#include <kern/kassert.h>
 #include <kern/rump.h>
 #include <net/socket.h>
 
@@ -37,7 +38,8 @@ _Static_assert(SOL_SOCKET == SOL_SOCKET_K && SO_REUSEADDR == SO_REUSEADDR_K &&
 _Static_assert(MSG_PEEK == MSG_PEEK_K && MSG_DONTWAIT == MSG_DONTWAIT_K &&
     MSG_WAITALL == MSG_WAITALL_K,
     "message flags");
-_Static_assert(IPPROTO_IP == IPPROTO_IP_K && IP_TTL == IP_TTL_K, "IP options");
+_Static_assert(IPPROTO_IP == IPPROTO_IP_K && IP_TTL == IP_TTL_K &&
+    IP_TOS == IP_TOS_K, "IP options");
 _Static_assert(IPPROTO_TCP == IPPROTO_TCP_K && TCP_NODELAY == TCP_NODELAY_K &&
     TCP_MAXSEG == TCP_MAXSEG_K && TCP_KEEPIDLE == TCP_KEEPIDLE_K &&
     TCP_KEEPINTVL == TCP_KEEPINTVL_K && TCP_KEEPCNT == TCP_KEEPCNT_K &&
@@ -129,18 +131,19 @@ accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 	if (so == NULL)
 		return -1;
+	if (!fd_has_free()) {
+		/* leave the connection queued for when one is closed */
+		errno = EMFILE;
+		return -1;
+	}
 	rump_schedule();
 	rv = so_accept(so, &nso, len != NULL ? addr : NULL,
 	    len != NULL ? &alen : NULL);
 	rump_unschedule();
 	if (rv != 0)
 		return fd_kcall_result(rv);
-	if ((nfd = fd_alloc(nso)) < 0) {
-		rump_schedule();
-		so_close(nso);
-		rump_unschedule();
-		return -1;
-	}
+	nfd = fd_alloc(nso);
+	KASSERT(nfd >= 0);
 	if (len != NULL)
 		*len = alen;
 	return nfd;

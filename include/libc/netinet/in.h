@@ -35,6 +35,7 @@ struct sockaddr_in {
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 
+#define IP_TOS 3
 #define IP_TTL 4
 
 #define IN_MULTICAST(a) (((uint32_t)(a) & 0xf0000000u) == 0xe0000000u)
