@@ -1,9 +1,9 @@
 /*
  * The socket layer: protocol lookup, socket buffers, blocking and
- * non-blocking receive with timeouts, options of level SOL_SOCKET, and
- * the readiness test behind poll/select (include/net/socket.h); for
+ * non-blocking receive with timeouts (include/net/socket.h); for
  * stream sockets also the listen queues, accept, connect that waits,
- * and send that blocks until every byte is queued.
+ * and send that blocks until every byte is queued. Options are in
+ * socket_opt.c, readiness and wakeups in socket_poll.c.
  *
  * Invariants:
  *   - every field of a socket is read and written with net_lock held;
@@ -31,24 +31,17 @@
 #define SO_HEADROOM 64		/* Ethernet 14 + IPv4 20 + UDP 8, rounded */
 #define SO_MAXDGRAM 65535
 #define SO_Q0MAX 256		/* incomplete connections per listener */
-#define SO_SND_LOWAT 2048	/* POLLOUT: at least this much room */
 #define SO_SND_CHUNK (16 * 1024) /* bytes copied in per protocol call */
 
 static const struct sockproto *sock_protos[SOCK_MAXPROTO];
 static unsigned sock_nprotos;
-static kcondvar_t so_poll_cv;
-static bool so_poll_cv_ready;
-static uint64_t so_gen;
 
 int
 sock_register(const struct sockproto *sp)
 {
 	if (sock_nprotos == SOCK_MAXPROTO)
 		return ENOSPC;
-	if (!so_poll_cv_ready) {
-		cv_init(&so_poll_cv, "sopoll");
-		so_poll_cv_ready = true;
-	}
+	so_poll_init();
 	sock_protos[sock_nprotos++] = sp;
 	return 0;
 }
@@ -193,15 +186,6 @@ sb_append_stream(struct socket *so, struct mbuf *m)
 	if (off > 0)
 		so_wakeup(so);
 	return off;
-}
-
-void
-so_wakeup(struct socket *so)
-{
-	KASSERT(mutex_owned(&net_lock));
-	cv_broadcast(&so->so_cv);
-	so_gen++;
-	cv_broadcast(&so_poll_cv);
 }
 
 void
@@ -956,71 +940,5 @@ so_recvfrom(struct socket *so, void *buf, size_t len, int flags,
 			    addrlen);
 	}
 	so_call_end(so);
-	return rv;
-}
-
-/* ---- readiness ---------------------------------------------------------- */
-
-unsigned
-so_poll(struct socket *so, unsigned events)
-{
-	unsigned r = 0;
-
-	mutex_enter(&net_lock);
-	if (so->so_rcv.sb_head != NULL ||
-	    (so->so_state & SS_CANTRCVMORE) != 0 || so->so_q != NULL)
-		r |= SO_POLLIN;
-	if ((so->so_state & SS_CANTSENDMORE) == 0 &&
-	    (so->so_type != SOCK_STREAM_K ||
-	    ((so->so_state & SS_ISCONNECTED) != 0 &&
-	    sb_space(&so->so_snd) >= (so->so_snd.sb_hiwat < SO_SND_LOWAT ?
-	    so->so_snd.sb_hiwat : SO_SND_LOWAT))))
-		r |= SO_POLLOUT;
-	/* a stream connect that failed is "writable": the error shows */
-	if (so->so_type == SOCK_STREAM_K && so->so_error != 0)
-		r |= SO_POLLOUT;
-	if (so->so_error != 0)
-		r |= SO_POLLERR;
-	if ((so->so_state & (SS_CANTRCVMORE | SS_CANTSENDMORE)) ==
-	    (SS_CANTRCVMORE | SS_CANTSENDMORE))
-		r |= SO_POLLHUP;
-	mutex_exit(&net_lock);
-	return r & (events | SO_POLLERR | SO_POLLHUP);
-}
-
-uint64_t
-so_poll_gen(void)
-{
-	uint64_t g;
-
-	mutex_enter(&net_lock);
-	g = so_gen;
-	mutex_exit(&net_lock);
-	return g;
-}
-
-int
-so_poll_wait(uint64_t gen, uint64_t timeout_ns)
-{
-	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX :
-	    kclock_ns() + timeout_ns;
-	int rv = 0;
-
-	if (timeout_ns == 0 || !so_poll_cv_ready)
-		return EWOULDBLOCK;
-	mutex_enter(&net_lock);
-	while (so_gen == gen && rv == 0) {
-		uint64_t now = kclock_ns();
-
-		if (deadline == UINT64_MAX) {
-			cv_wait(&so_poll_cv, &net_lock);
-		} else if (now >= deadline) {
-			rv = EWOULDBLOCK;
-		} else {
-			(void)cv_timedwait_ns(&so_poll_cv, &net_lock,
-			    deadline - now);
-		}
-	}
-	mutex_exit(&net_lock);
 	return rv;
 }
