@@ -72,10 +72,19 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 NET ?= auto
 SYS_NET_SRCS := $(wildcard sys/net/*.c) $(wildcard sys/netinet/*.c) \
 	$(wildcard drivers/pci/if_*.c) $(wildcard drivers/pci/virt*.c)
-SYS_SRCS := $(filter-out $(SYS_NET_SRCS),$(wildcard sys/kern/*.c) \
+# USB (the core, class drivers and the xHCI driver) goes into
+# applications that read input, open disks or use the network: USB=auto
+# asks tools/needs-usb.sh. USB network adapters need both.
+USB ?= auto
+SYS_USBNET_SRCS := $(wildcard sys/dev/usb/if_*.c)
+SYS_USB_SRCS := $(filter-out $(SYS_USBNET_SRCS),$(wildcard sys/dev/usb/*.c)) \
+	$(wildcard drivers/pci/xhci*.c)
+SYS_SRCS := $(filter-out $(SYS_NET_SRCS) $(SYS_USB_SRCS),$(wildcard sys/kern/*.c) \
 	$(wildcard drivers/pci/*.c))
 SYS_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_SRCS))
 SYS_NET_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_NET_SRCS))
+SYS_USB_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_USB_SRCS))
+SYS_USBNET_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_USBNET_SRCS))
 SYS_CFLAGS = $(KERNEL_CFLAGS) -isystem $(NEWLIB)/include
 LIBC_NET_SRCS := $(addprefix sys/libc/,socket.c poll.c netinfo.c) \
 	$(wildcard sys/libc/netdb*.c) $(wildcard sys/libc/resolv*.c)
@@ -83,6 +92,8 @@ LIBC_SRCS := $(filter-out $(LIBC_NET_SRCS),$(wildcard sys/libc/*.c))
 LIBC_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_SRCS))
 LIBC_NET_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_NET_SRCS))
 NET_LIBS := $(BUILD)/librumpnet.a $(BUILD)/libsyslibc-net.a
+USB_LIBS := $(BUILD)/librumpusb.a
+USBNET_LIBS := $(BUILD)/librumpusbnet.a
 # The archives are remade when this file changes: it says what goes in.
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
@@ -154,6 +165,14 @@ $(BUILD)/librumpnet.a: $(SYS_NET_OBJS) Makefile
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
+$(BUILD)/librumpusb.a: $(SYS_USB_OBJS) Makefile
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
+$(BUILD)/librumpusbnet.a: $(SYS_USBNET_OBJS) Makefile
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
 $(BUILD)/libsyslibc-net.a: $(LIBC_NET_OBJS) Makefile
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
@@ -165,10 +184,10 @@ $(BUILD)/libsyslibc-net.a: $(LIBC_NET_OBJS) Makefile
 # linked too: it replaces newlib's malloc family, and a symbol both define
 # (_malloc_r, which newlib's stdio and dtoa call from inside libc.a) would
 # otherwise resolve to newlib's own malloc, which has no heap here.
-# $$netlibs: the network libraries when the application uses them (set
-# in the recipe).
+# $$netlibs: the network libraries when the application uses them,
+# $$usblibs the USB ones (set in the recipe).
 LINK_LIBS = --whole-archive $(BUILD)/libsyslibc.a $(BUILD)/librump.a \
-	$$netlibs --no-whole-archive $(BUILD)/libkernel.a \
+	$$netlibs $$usblibs --no-whole-archive $(BUILD)/libkernel.a \
 	--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) \
 	$(BUILD)/libkernel.a --end-group
 LINK = $(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
@@ -179,11 +198,15 @@ $(BUILD)/ksyms-empty.o: tools/mksyms.sh
 	$(Q)tools/mksyms.sh </dev/null >$(BUILD)/ksyms-empty.S
 	$(Q)$(CC) -c $(BUILD)/ksyms-empty.S -o $@
 
-$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/librump.a $(BUILD)/libsyslibc.a $(NET_LIBS) $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh tools/needs-net.sh
+$(IMAGE): $(APP_OBJS) $(BUILD)/libkernel.a $(BUILD)/librump.a $(BUILD)/libsyslibc.a $(NET_LIBS) $(USB_LIBS) $(USBNET_LIBS) $(BUILD)/ksyms-empty.o $(LDSCRIPT) tools/mksyms.sh tools/needs-net.sh tools/needs-usb.sh
 	@echo "  LD      $@"
-	$(Q)netlibs=; \
-	if [ "$$(tools/needs-net.sh $(NET) $(NM) $(NET_LIBS) -- $(APP_OBJS))" = yes ]; then \
+	$(Q)netlibs=; usblibs=; \
+	net=$$(tools/needs-net.sh $(NET) $(NM) $(NET_LIBS) -- $(APP_OBJS)); \
+	if [ "$$net" = yes ]; then \
 		netlibs="$(NET_LIBS)"; echo "  NET     $@: with the network stack"; fi; \
+	if [ "$$(tools/needs-usb.sh $(USB) $$net $(NM) -- $(APP_OBJS))" = yes ]; then \
+		usblibs="$(USB_LIBS)"; [ "$$net" = yes ] && usblibs="$$usblibs $(USBNET_LIBS)"; \
+		echo "  USB     $@: with the USB stack"; fi; \
 	$(LINK) -o $@.pass1 $(ARCH_ENTRY_OBJS) $(APP_OBJS) $(BUILD)/ksyms-empty.o $(LINK_LIBS) && \
 	$(NM) -n $@.pass1 | tools/mksyms.sh >$(APP_BUILD)/ksyms.S && \
 	$(CC) -c $(APP_BUILD)/ksyms.S -o $(APP_BUILD)/ksyms.o && \
@@ -220,4 +243,5 @@ distclean:
 	rm -rf build
 
 -include $(KERNEL_OBJS:.o=.d) $(SYS_OBJS:.o=.d) $(SYS_NET_OBJS:.o=.d) \
+	$(SYS_USB_OBJS:.o=.d) $(SYS_USBNET_OBJS:.o=.d) \
 	$(LIBC_OBJS:.o=.d) $(LIBC_NET_OBJS:.o=.d) $(APP_OBJS:.o=.d)
