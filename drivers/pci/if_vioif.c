@@ -354,7 +354,7 @@ static void
 vioif_rx_done(struct virtqueue *vq)
 {
 	struct vioif_softc *sc = vq->vq_arg;
-	struct mbuf *list, **tail, *m;
+	struct mbuf *list, **tail;
 	bool more, broken;
 	unsigned n;
 
@@ -373,11 +373,7 @@ vioif_rx_done(struct virtqueue *vq)
 		more = n == RX_BUDGET || vq_intr_enable(vq);
 		broken = vq->vq_broken;
 		mutex_exit(&sc->sc_rx_lock);
-		while ((m = list) != NULL) {
-			list = m->m_nextpkt;
-			m->m_nextpkt = NULL;
-			ether_input(&sc->sc_if, m);
-		}
+		ether_input_list(&sc->sc_if, list);
 		if (broken) {
 			schedule_reset(sc);
 			return;
@@ -596,21 +592,25 @@ drop_counted:
 }
 
 /*
- * Completed frames off the ring, then completion interrupts re-armed
- * at the new position (with event index, reclaiming here without that
- * would leave the device's used_event behind and silence it); tx lock
- * held.
+ * Completed frames off the ring, then the completion interrupt re-armed
+ * (with event index, reclaiming without that would leave the device's
+ * used_event behind and silence it). Nothing in flight: no interrupt is
+ * needed. Frames waiting for slots: interrupt at the next completion.
+ * Otherwise once three quarters of what is in flight has completed, so
+ * that a stream of frames costs an interrupt per batch, not per frame
+ * (vioif_start reclaims as it goes). Tx lock held.
  */
 static unsigned
 tx_reclaim(struct vioif_softc *sc)
 {
 	struct virtqueue *vq = &sc->sc_txq;
-	unsigned n = 0;
+	unsigned n = 0, busy;
 	uint32_t len;
 	uint16_t head;
+	bool waiting;
 	int rv;
 
-	do {
+	for (;;) {
 		while ((rv = vq_dequeue(vq, &head, &len)) != ENOENT) {
 			if (rv == EIO) {
 				if_stat_add(&sc->sc_if, IFS_BADDESC, 1);
@@ -621,7 +621,15 @@ tx_reclaim(struct vioif_softc *sc)
 			tx_slot_free(sc, sc->sc_tx_slot_of[head]);
 			n++;
 		}
-	} while (!vq->vq_broken && vq_intr_enable(vq));
+		busy = VIOIF_NTX - (unsigned)sc->sc_tx_nfree;
+		if (vq->vq_broken || busy == 0)
+			break;
+		waiting = __atomic_load_n(&sc->sc_if.if_snd.mq_len,
+		    __ATOMIC_RELAXED) != 0;
+		if (!vq_intr_enable_after(vq,
+		    waiting ? 1 : (uint16_t)((busy * 3 + 3) / 4)))
+			break;
+	}
 	return n;
 }
 
@@ -640,14 +648,25 @@ vioif_start(struct ifnet *ifp)
 		return;
 	}
 	(void)tx_reclaim(sc);
+again:
 	while (sc->sc_tx_nfree > 0 && !vq->vq_broken &&
 	    vq_nfree(vq) >= 1 + sc->sc_tx_maxsegs &&
 	    (m = if_dequeue(ifp)) != NULL) {
 		tx_encap(sc, m);
 		n++;
 	}
-	if (n > 0)
+	if (n > 0) {
 		vq_kick(vq);
+		n = 0;
+		/*
+		 * Arm the completion interrupt for what is now in flight.
+		 * What that reclaims makes room for frames still waiting,
+		 * which no interrupt would start if the ring is now empty.
+		 */
+		if (tx_reclaim(sc) > 0 && __atomic_load_n(&ifp->if_snd.mq_len,
+		    __ATOMIC_RELAXED) != 0)
+			goto again;
+	}
 	broken = vq->vq_broken;
 	mutex_exit(&sc->sc_tx_lock);
 	if (broken)

@@ -304,7 +304,7 @@ static int
 wm_intr(struct wm_softc *sc)
 {
 	struct ifnet *ifp = &sc->sc_if;
-	struct mbuf *list = NULL, *m;
+	struct mbuf *list = NULL;
 	bool linkchg = false;
 	int link = LINK_STATE_UNKNOWN;
 	uint32_t icr;
@@ -327,11 +327,7 @@ wm_intr(struct wm_softc *sc)
 			link = wm_link_poll(sc, &linkchg);
 	}
 	mutex_exit(&sc->sc_lock);
-	while ((m = list) != NULL) {
-		list = m->m_nextpkt;
-		m->m_nextpkt = NULL;
-		ether_input(ifp, m);
-	}
+	ether_input_list(ifp, list);
 	if (linkchg)
 		if_link_state_change(ifp, link);
 	if (ifp->if_snd.mq_len > 0)

@@ -285,6 +285,9 @@ int vq_dequeue(struct virtqueue *vq, uint16_t *headp, uint32_t *lenp);
 /* Used-buffer notifications off; on again, true if more work arrived. */
 void vq_intr_disable(struct virtqueue *vq);
 bool vq_intr_enable(struct virtqueue *vq);
+/* On again, but (with event index) only once n more buffers are used;
+ * true if n are already there. */
+bool vq_intr_enable_after(struct virtqueue *vq, uint16_t n);
 bool vq_has_used(struct virtqueue *vq);
 unsigned vq_nfree(const struct virtqueue *vq);
 /* Device reset: each outstanding head once to fn, then all free. */

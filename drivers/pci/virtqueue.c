@@ -358,6 +358,25 @@ vq_intr_enable(struct virtqueue *vq)
 	return vq_has_used(vq);
 }
 
+/*
+ * Transmit completions need not interrupt one by one: used_event is set
+ * n - 1 past the last used buffer we took, so the device interrupts when
+ * it moves the used index past it (virtio 1.2, 2.7.10).
+ */
+bool
+vq_intr_enable_after(struct virtqueue *vq, uint16_t n)
+{
+	if (!vq->vq_event_idx || n <= 1)
+		return vq_intr_enable(vq);
+	vq->vq_avail[AV_RING(vq->vq_num)] =
+	    (uint16_t)(vq->vq_used_idx + n - 1);
+	sync(vq, vq->vq_availoff, 2u * (3u + vq->vq_num),
+	    BUS_DMASYNC_PREWRITE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return !vq->vq_broken &&
+	    (uint16_t)(used_idx(vq) - vq->vq_used_idx) >= n;
+}
+
 void
 vq_drain(struct virtqueue *vq, void (*fn)(void *arg, uint16_t head),
     void *arg)

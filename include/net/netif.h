@@ -153,6 +153,9 @@ struct ifnet {
 	uint64_t if_stats[IFS_MAX];
 	struct if_mcast *if_mcasts;	/* net_lock */
 	struct if_tap *if_taps;		/* net_lock */
+	/* if_start owed at the end of the output batch (net_lock). */
+	bool if_start_owed;
+	struct ifnet *if_start_next;
 	void *if_inet;			/* netinet's per-interface state */
 	struct ifnet *if_next;
 };
@@ -193,6 +196,23 @@ void if_detach_hook(void (*fn)(struct ifnet *));
 
 /* Queue one frame for transmission and kick the driver. 0 or ENOBUFS. */
 int if_transmit(struct ifnet *ifp, struct mbuf *m);
+/*
+ * Output batches. Between if_batch_begin and if_batch_end (net_lock held
+ * throughout; they nest), if_transmit queues frames but calls each
+ * interface's if_start once, at the outermost if_batch_end: a burst of
+ * segments, or the answers to a burst of received frames, costs the
+ * driver one doorbell instead of one per frame. Nothing may sleep
+ * inside a batch (the frames would wait with it).
+ */
+void if_batch_begin(void);
+void if_batch_end(void);
+/* Inside a batch (net_lock held)? */
+bool if_batch_active(void);
+/* Called (net_lock held) at the end of every outermost batch, after the
+ * owed if_start calls; one hook, set by the protocols at init. */
+void if_batch_hook(void (*fn)(void));
+/* ether_input for a list linked by m_nextpkt, as one output batch. */
+void ether_input_list(struct ifnet *ifp, struct mbuf *list);
 /* Driver side: next frame to send, or NULL. */
 struct mbuf *if_dequeue(struct ifnet *ifp);
 /* Driver side: put a frame back at the head (ring full). */

@@ -245,6 +245,26 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 	net_unlock_cond(taken);
 }
 
+void
+ether_input_list(struct ifnet *ifp, struct mbuf *list)
+{
+	struct mbuf *m;
+	bool taken;
+
+	if (list == NULL)
+		return;
+	taken = net_lock_cond();
+	if_batch_begin();
+	while ((m = list) != NULL) {
+		list = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		KASSERT((m->m_flags & M_PKTHDR) != 0);
+		ether_input_locked(ifp, m);
+	}
+	if_batch_end();
+	net_unlock_cond(taken);
+}
+
 /* net_lock held. An entry that cannot be programmed is taken back. */
 int
 ether_addmulti(struct ifnet *ifp, const uint8_t addr[ETHER_ADDR_LEN])

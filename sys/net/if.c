@@ -67,6 +67,8 @@ const char *const if_stat_names[IFS_MAX] = {
 CTASSERT(IFS_TCP_RCVDROP + 1 == IFS_MAX);
 
 static struct ifnet *if_list;		/* net_lock */
+static unsigned if_batch_depth;		/* net_lock */
+static struct ifnet *if_start_owed_list;	/* net_lock */
 static unsigned if_lastindex;		/* net_lock */
 static void (*if_link_hooks[IF_HOOKS_MAX])(struct ifnet *, int);
 static unsigned if_nlink_hooks;
@@ -141,6 +143,13 @@ if_detach(struct ifnet *ifp)
 	*pp = ifp->if_next;
 	ifp->if_next = NULL;
 	ifp->if_taps = NULL;
+	if (ifp->if_start_owed) {
+		for (pp = &if_start_owed_list; *pp != ifp;
+		    pp = &(*pp)->if_start_next)
+			continue;
+		*pp = ifp->if_start_next;
+		ifp->if_start_owed = false;
+	}
 	net_unlock_cond(taken);
 	mutex_destroy(&ifp->if_snd_lock);
 }
@@ -255,6 +264,61 @@ if_link_state_change(struct ifnet *ifp, int state)
 	net_unlock_cond(taken);
 }
 
+
+static void (*if_batch_done)(void);	/* set once at init */
+
+void
+if_batch_hook(void (*fn)(void))
+{
+	if_batch_done = fn;
+}
+
+bool
+if_batch_active(void)
+{
+	return mutex_owned(&net_lock) && if_batch_depth > 0;
+}
+
+void
+if_batch_begin(void)
+{
+	KASSERT(mutex_owned(&net_lock));
+	if_batch_depth++;
+}
+
+void
+if_batch_end(void)
+{
+	struct ifnet *ifp;
+
+	KASSERT(mutex_owned(&net_lock) && if_batch_depth > 0);
+	if (--if_batch_depth > 0)
+		return;
+	while ((ifp = if_start_owed_list) != NULL) {
+		if_start_owed_list = ifp->if_start_next;
+		ifp->if_start_next = NULL;
+		ifp->if_start_owed = false;
+		if (ifp->if_start != NULL)
+			ifp->if_start(ifp);
+	}
+	if (if_batch_done != NULL)
+		if_batch_done();
+}
+
+/* Inside a batch: remember to start ifp at its end. */
+static bool
+if_start_defer(struct ifnet *ifp)
+{
+	if (!mutex_owned(&net_lock) || if_batch_depth == 0)
+		return false;
+	if (!ifp->if_start_owed) {
+		ifp->if_start_owed = true;
+		ifp->if_start_next = if_start_owed_list;
+		if_start_owed_list = ifp;
+	}
+	return true;
+}
+
 int
 if_transmit(struct ifnet *ifp, struct mbuf *m)
 {
@@ -279,7 +343,7 @@ if_transmit(struct ifnet *ifp, struct mbuf *m)
 		if_stat_add(ifp, IFS_OQDROPS, 1);
 		return ENOBUFS;
 	}
-	if (ifp->if_start != NULL)
+	if (ifp->if_start != NULL && !if_start_defer(ifp))
 		ifp->if_start(ifp);
 	return 0;
 }

@@ -382,6 +382,7 @@ tcp_output(struct tcpcb *tp)
 	int rv;
 
 	KASSERT(mutex_owned(&net_lock));
+	if_batch_begin();
 	while (tcp_choose(tp, &os)) {
 		adv = 0;
 		rv = tcp_send_seg(tp, &os, &adv);
@@ -396,6 +397,7 @@ tcp_output(struct tcpcb *tp)
 		if (rv == ENOBUFS)
 			break;
 	}
+	if_batch_end();
 	tcp_persist_set(tp);
 }
 
