@@ -193,7 +193,7 @@ tcp_delay_ack(struct tcpcb *tp, unsigned len)
 {
 	if (len >= tp->t_maxseg)
 		tp->t_unacked_segs++;
-	if (tp->t_unacked_segs >= 2) {
+	if (tp->t_unacked_segs >= 2 && !tcp_ackd_defer(tp)) {
 		tp->t_flags |= TF_ACKNOW;
 		return;
 	}

@@ -168,6 +168,7 @@ tcp_init(void)
 			    inet_random();
 	}
 	tcp_timer_init();
+	tcp_ackd_init();
 }
 
 struct tcpcb *
@@ -253,6 +254,7 @@ tcp_close(struct tcpcb *tp)
 
 	tcp_set_state(tp, TCPS_CLOSED);
 	tcp_hash_remove(tp);
+	tcp_ackd_forget(tp);
 	*tp->t_prevp = tp->t_next;
 	if (tp->t_next != NULL)
 		tp->t_next->t_prevp = tp->t_prevp;

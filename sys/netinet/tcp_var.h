@@ -135,6 +135,8 @@ struct tcpcb {
 	struct tcpcb **t_prevp;
 	struct tcpcb *t_hnext;		/* hash chain (connections) */
 	bool t_hashed;
+	bool t_ackd_queued;		/* on the ackd list (tcp_ackd.c) */
+	struct tcpcb *t_ackd_next;
 	struct socket *t_so;
 	int t_state;
 	unsigned t_flags;
@@ -218,6 +220,10 @@ extern struct tcpstat tcpstat;
 
 /* ---- tcp_subr.c --------------------------------------------------------- */
 void tcp_init(void);
+/* tcp_ackd.c: immediate ACKs of an input batch, sent after the readers. */
+void tcp_ackd_init(void);
+bool tcp_ackd_defer(struct tcpcb *tp);
+void tcp_ackd_forget(struct tcpcb *tp);
 /* A new block in CLOSED for so (NULL: none yet); NULL if no memory. */
 struct tcpcb *tcp_attach(struct socket *so);
 /* The block goes: off the lists, queues freed, the socket let go. */
