@@ -26,13 +26,10 @@ int
 in_masklen(in_addr_t mask)
 {
 	uint32_t h = net_ntohl(mask);
-	int len = 0;
+	/* The leading ones; the rest must be zeros. */
+	int len = h == 0xffffffffu ? 32 : __builtin_clz(~h);
 
-	while (len < 32 && (h & 0x80000000u) != 0) {
-		h <<= 1;
-		len++;
-	}
-	return h == 0 ? len : -1;
+	return len < 32 && (h << len) != 0 ? -1 : len;
 }
 
 in_addr_t

@@ -26,23 +26,36 @@ cksum_fold(uint64_t sum)
 	return (uint32_t)sum;
 }
 
-/* Sum of a buffer as if it started on an even byte; folded to 16 bits. */
+/*
+ * Sum of a buffer as if it started on an even byte; folded to 16 bits.
+ * The bulk is added in 64-bit words: 2^64 is 1 modulo 2^16 - 1, so a
+ * word's four 16-bit halves add up the same as the word, and every
+ * carry out of bit 63 counts as one more (end-around carry).
+ */
 static uint32_t
 cksum_piece(const uint8_t *p, unsigned len)
 {
-	uint64_t sum = 0;
+	uint64_t sum = 0, w64;
 	uint32_t w32;
 	uint16_t w16;
+	unsigned carries = 0;
 
-	while (len >= 16) {
+	while (len >= 32) {
 		for (int i = 0; i < 4; i++) {
-			memcpy(&w32, p + 4 * i, 4);
-			sum += w32;
+			memcpy(&w64, p + 8 * i, 8);
+			carries += __builtin_add_overflow(sum, w64, &sum);
 		}
-		p += 16;
-		len -= 16;
+		p += 32;
+		len -= 32;
 	}
-	while (len >= 4) {
+	while (len >= 8) {
+		memcpy(&w64, p, 8);
+		carries += __builtin_add_overflow(sum, w64, &sum);
+		p += 8;
+		len -= 8;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32) + carries;
+	if (len >= 4) {
 		memcpy(&w32, p, 4);
 		sum += w32;
 		p += 4;
