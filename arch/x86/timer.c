@@ -14,6 +14,15 @@
 #include <x86/pit8254.h>
 
 static bool use_lapic;
+/*
+ * Deadline the timer is armed for (UINT64_MAX: not armed). Re-arming
+ * costs a device write, which under emulation is a trip through the
+ * emulator's timer list: an earlier or equal deadline already armed is
+ * left alone, and so is an armed timer when nothing is due; it then
+ * fires early and the caller blocks again, re-arming for what is due
+ * by then.
+ */
+static volatile uint64_t armed_ns = UINT64_MAX;
 
 void
 timer_init(void)
@@ -31,7 +40,8 @@ timer_init(void)
 void
 timer_interrupt(void)
 {
-	/* Nothing: returning from the interrupt ends plat_block_until. */
+	/* Returning from the interrupt ends plat_block_until. */
+	armed_ns = UINT64_MAX;
 }
 
 static void
@@ -41,15 +51,6 @@ timer_arm(uint64_t ns)
 		lapic_timer_arm(ns);
 	else
 		pit_oneshot_arm(ns);
-}
-
-static void
-timer_stop(void)
-{
-	if (use_lapic)
-		lapic_timer_stop();
-	else
-		pit_stop();
 }
 
 /*
@@ -62,13 +63,12 @@ plat_block_until(uint64_t deadline_ns)
 	uint64_t now;
 
 	tsc_refine_poll();
-	if (deadline_ns == UINT64_MAX) {
-		timer_stop();
-	} else {
+	if (deadline_ns < armed_ns) {
 		now = plat_clock_monotonic();
 		if (deadline_ns <= now)
 			return;
 		timer_arm(deadline_ns - now);
+		armed_ns = deadline_ns;
 	}
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }
