@@ -10,6 +10,8 @@
  * without one, cons_read polls the device every CONS_POLL_NS. The ring
  * is touched only in thread context, and threads are cooperative, so it
  * needs no locking; the handler and a reader never interleave.
+ * Keyboards (the kernel's ttyin sink) add to the same ring with
+ * cons_input_push, from thread context too.
  *
  * Invariants: 0 <= cons_rhead - cons_rtail <= CONS_RINGSIZE (free-running
  * unsigned indices); at most one reader waits in cons_waiter, and other
@@ -128,6 +130,29 @@ cons_intr(void *arg)
 	if (got && cons_waiter != NULL)
 		sched_wake(cons_waiter);
 	return got;
+}
+
+/*
+ * Characters from another input device (a USB keyboard, through the
+ * kernel's ttyin sink): into the ring behind what is there, the reader
+ * woken. Called in thread context (a driver's completion callback);
+ * what does not fit is counted in cons_dropped and lost, as for the
+ * serial line.
+ */
+void
+cons_input_push(const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (cons_rhead - cons_rtail == CONS_RINGSIZE) {
+			cons_dropped += len - i;
+			break;
+		}
+		cons_ring[cons_rhead++ % CONS_RINGSIZE] = buf[i];
+	}
+	if (i > 0 && cons_waiter != NULL)
+		sched_wake(cons_waiter);
 }
 
 /*

@@ -33,5 +33,9 @@ size_t cons_read(char *buf, size_t len);
 /* true if cons_read would return at once. */
 bool cons_input_ready(void);
 void cons_input_init(void);
+/* Input from elsewhere (keyboards): queued behind the serial input and
+ * read the same way; dropped and counted when the ring is full. Thread
+ * context, never sleeps. */
+void cons_input_push(const char *buf, size_t len);
 
 #endif
