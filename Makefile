@@ -78,7 +78,7 @@ SYS_NET_SRCS := $(wildcard sys/net/*.c) $(wildcard sys/netinet/*.c) \
 USB ?= auto
 SYS_USBNET_SRCS := $(wildcard sys/dev/usb/if_*.c)
 SYS_USB_SRCS := $(filter-out $(SYS_USBNET_SRCS),$(wildcard sys/dev/usb/*.c)) \
-	$(wildcard drivers/pci/xhci*.c)
+	$(wildcard drivers/pci/xhci*.c) sys/kern/disk.c sys/kern/ttyin.c
 SYS_SRCS := $(filter-out $(SYS_NET_SRCS) $(SYS_USB_SRCS),$(wildcard sys/kern/*.c) \
 	$(wildcard drivers/pci/*.c))
 SYS_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_SRCS))
@@ -94,11 +94,13 @@ SYS_USBNET_OBJS := $(patsubst %,$(BUILD)/sys/%.o,$(SYS_USBNET_SRCS))
 SYS_CFLAGS = $(KERNEL_CFLAGS) -fbuiltin -isystem $(NEWLIB)/include
 LIBC_NET_SRCS := $(addprefix sys/libc/,socket.c poll.c netinfo.c) \
 	$(wildcard sys/libc/netdb*.c) $(wildcard sys/libc/resolv*.c)
-LIBC_SRCS := $(filter-out $(LIBC_NET_SRCS),$(wildcard sys/libc/*.c))
+LIBC_USB_SRCS := sys/libc/devdisk.c sys/libc/input.c
+LIBC_SRCS := $(filter-out $(LIBC_NET_SRCS) $(LIBC_USB_SRCS),$(wildcard sys/libc/*.c))
 LIBC_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_SRCS))
 LIBC_NET_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_NET_SRCS))
+LIBC_USB_OBJS := $(patsubst %,$(BUILD)/libc/%.o,$(LIBC_USB_SRCS))
 NET_LIBS := $(BUILD)/librumpnet.a $(BUILD)/libsyslibc-net.a
-USB_LIBS := $(BUILD)/librumpusb.a
+USB_LIBS := $(BUILD)/librumpusb.a $(BUILD)/libsyslibc-usb.a
 USBNET_LIBS := $(BUILD)/librumpusbnet.a
 # The archives are remade when this file changes: it says what goes in.
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
@@ -183,6 +185,10 @@ $(BUILD)/librumpusb.a: $(SYS_USB_OBJS) Makefile
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
+$(BUILD)/libsyslibc-usb.a: $(LIBC_USB_OBJS) Makefile
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
 $(BUILD)/librumpusbnet.a: $(SYS_USBNET_OBJS) Makefile
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
@@ -257,5 +263,5 @@ distclean:
 	rm -rf build
 
 -include $(KERNEL_OBJS:.o=.d) $(SYS_OBJS:.o=.d) $(SYS_NET_OBJS:.o=.d) \
-	$(SYS_USB_OBJS:.o=.d) $(SYS_USBNET_OBJS:.o=.d) \
+	$(SYS_USB_OBJS:.o=.d) $(SYS_USBNET_OBJS:.o=.d) $(LIBC_USB_OBJS:.o=.d) \
 	$(LIBC_OBJS:.o=.d) $(LIBC_NET_OBJS:.o=.d) $(APP_OBJS:.o=.d)

@@ -3,8 +3,11 @@
 # conformance suite on hypercall-posix, the rump kernel, PCI and network
 # stack host tests, the stack on a tap in a network namespace, the QEMU
 # smoke tests on every arch (aarch64 on virt with GICv3 and with GICv2),
-# a Linux flood ping into QEMU guests on a tap, and TCP against Linux's
-# TCP (our stack as a process on a tap; guests through user networking).
+# a Linux flood ping into QEMU guests on a tap, TCP against Linux's
+# TCP (our stack as a process on a tap; guests through user networking),
+# the USB core and class drivers on the host (fake controller, fake
+# devices), and USB keyboard, mouse, network and hot plug in QEMU guests
+# driven through the QEMU monitor.
 # Each suite prints its own "N passed, N failed[, N skipped]"; this adds
 # them up into the final line.
 set -u
@@ -49,6 +52,12 @@ suite "rump kernel (sys/kern) on hypercall-posix (ASan, UBSan)" \
 suite "PCI bus driver (ASan, UBSan)" tests/pci/run.sh build/host/pci
 suite "network stack (sys/net, sys/netinet) on hypercall-posix (ASan, UBSan)" \
 	tests/net/run.sh build/host/net
+suite "USB core with a fake host controller and devices (ASan, UBSan)" \
+	tests/usb/run.sh build/host/usb
+suite "USB keyboard, mouse and CDC-ECM drivers over a fake USB core (ASan, UBSan)" \
+	tests/usbclass/run.sh build/host/usbclass
+suite "USB mass storage and the disk layer over a fake USB core (ASan, UBSan)" \
+	tests/umass/run.sh build/host/umass
 suite "network stack on a tap in a network namespace (ASan, UBSan)" \
 	tests/netns/run.sh build/host/netns
 suite "TCP against Linux's TCP, the stack on a tap in a network namespace (ASan, UBSan)" \
@@ -86,5 +95,8 @@ suite "Linux ping -f into a guest on a tap (QEMU)" env FLOOD_CASES="$flood" \
 # shellcheck disable=SC2086	# the arches are a list
 suite "TCP in QEMU guests against Linux's TCP (curl, echo; user networking)" \
 	tests/tcp-qemu/run.sh $arches
+# shellcheck disable=SC2086	# the arches are a list
+suite "USB in QEMU guests: keys typed, mouse moved, usb-net DHCP and curl, hot plug (QEMU monitor)" \
+	tests/usbclass/qemu.sh $arches
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -4,7 +4,8 @@
 #   MODE  yes or no: that answer; auto: yes iff the application uses the
 #         network (NET is yes: USB network adapters), reads its standard
 #         input (a USB keyboard types into it), opens files (USB disks
-#         are /dev/sdN), or calls the USB or disk layer directly.
+#         are /dev/sdN), uses the mouse, or calls the USB or disk layer
+#         directly.
 set -eu
 mode=$1
 net=$2
@@ -23,7 +24,7 @@ fi
 # Input and file functions of the C library, and the kernel's USB and
 # disk calls (drivers' tests call them directly).
 if "$nm" -u "$@" | awk '{ print $NF }' | grep -Eq \
-    '^_?(read|getchar|getc|fgetc|fgets|gets|scanf|fscanf|fread|getline|getdelim|poll|select|open|fopen|usb_[a-z_]+|disk_[a-z_]+)$'; then
+    '^_?(read|getchar|getc|fgetc|fgets|gets|scanf|fscanf|fread|getline|getdelim|poll|select|open|fopen|usb_[a-z_]+|disk_[a-z_]+|rumpmetal_mouse_[a-z]+)$'; then
 	echo yes
 else
 	echo no

@@ -39,6 +39,10 @@ struct disk {
 	const struct disk_ops *dk_ops;
 	void *dk_priv;			/* the driver's */
 	char dk_descr[48];		/* "QEMU QEMU HARDDISK 2.5+" */
+	/* Added by the mass storage helper: set by disk_attach, unique
+	 * per attach and never reused, so that a holder of a name (an
+	 * open /dev/sd0) notices that the disk was replaced. Read-only. */
+	uint64_t dk_serial;
 	/* Private to the disk layer: */
 	struct disk *dk_next;
 	int dk_refs;
@@ -51,7 +55,9 @@ struct disk {
 int disk_attach(struct disk *dk);
 void disk_detach(struct disk *dk);
 
-/* A reference to the disk named name, or NULL. */
+/* A reference to the disk named name, or NULL. References are short:
+ * disk_detach waits for them, so hold one across a call, not across an
+ * open file (remember the name and dk_serial instead). */
 struct disk *disk_lookup(const char *name);
 void disk_release(struct disk *dk);
 

@@ -10,6 +10,7 @@
 
 struct fdent {
 	struct socket *fe_so;
+	struct devdisk *fe_disk;	/* or a disk (devdisk.c) */
 	int fe_flags;
 };
 
@@ -33,16 +34,17 @@ fd_socket(int fd)
 		return NULL;
 	}
 	if (fd_table[fd].fe_so == NULL)
-		errno = EBADF;
+		errno = fd_table[fd].fe_disk != NULL ? ENOTSOCK : EBADF;
 	return fd_table[fd].fe_so;
 }
 
-int
-fd_alloc(struct socket *so)
+static int
+fd_alloc_entry(struct socket *so, struct devdisk *dd)
 {
 	for (int fd = FD_CONSOLE_LAST + 1; fd < FD_MAX; fd++) {
-		if (fd_table[fd].fe_so == NULL) {
+		if (fd_table[fd].fe_so == NULL && fd_table[fd].fe_disk == NULL) {
 			fd_table[fd].fe_so = so;
+			fd_table[fd].fe_disk = dd;
 			fd_table[fd].fe_flags = 0;
 			return fd;
 		}
@@ -51,11 +53,31 @@ fd_alloc(struct socket *so)
 	return -1;
 }
 
+int
+fd_alloc(struct socket *so)
+{
+	return fd_alloc_entry(so, NULL);
+}
+
+int
+fd_alloc_disk(struct devdisk *dd)
+{
+	return fd_alloc_entry(NULL, dd);
+}
+
+struct devdisk *
+fd_disk(int fd)
+{
+	if (fd <= FD_CONSOLE_LAST || fd >= FD_MAX)
+		return NULL;
+	return fd_table[fd].fe_disk;
+}
+
 bool
 fd_has_free(void)
 {
 	for (int fd = FD_CONSOLE_LAST + 1; fd < FD_MAX; fd++) {
-		if (fd_table[fd].fe_so == NULL)
+		if (fd_table[fd].fe_so == NULL && fd_table[fd].fe_disk == NULL)
 			return true;
 	}
 	return false;
@@ -65,6 +87,7 @@ void
 fd_release(int fd)
 {
 	fd_table[fd].fe_so = NULL;
+	fd_table[fd].fe_disk = NULL;
 	fd_table[fd].fe_flags = 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * The application's descriptor table: 0, 1 and 2 are the console; the
- * others are sockets of the rump kernel. Private to sys/libc.
+ * others are sockets of the rump kernel or disks (/dev/sd0). Private to
+ * sys/libc.
  */
 #ifndef SYS_LIBC_FD_H
 #define SYS_LIBC_FD_H
@@ -22,6 +23,11 @@ void fd_release(int fd);
  * application, one thread of control, so the answer holds until it
  * next allocates). */
 bool fd_has_free(void);
+/* Disk descriptors (/dev/sd0, devdisk.c): the disk behind fd, or NULL
+ * (errno untouched); a free descriptor for dd, -1 with errno EMFILE. */
+struct devdisk;
+struct devdisk *fd_disk(int fd);
+int fd_alloc_disk(struct devdisk *dd);
 /* O_NONBLOCK etc. of a socket descriptor. */
 int fd_getfl(int fd);
 void fd_setfl(int fd, int fl);

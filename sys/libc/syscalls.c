@@ -1,7 +1,7 @@
 /*
  * newlib's system calls. Descriptors 0, 1 and 2 are the console, the
- * others sockets (fd.h, socket.c); there
- * is no file system yet, so opening files fails with ENOENT, and the
+ * others sockets (fd.h, socket.c) or disks under /dev (devdisk.c); there
+ * is no file system yet, so opening other files fails with ENOENT, and the
  * process calls that make no sense in a single-program image fail with
  * ENOSYS rather than pretending.
  */
@@ -18,6 +18,7 @@
 
 #include <bmk/cons.h>
 
+#include "devdisk.h"
 #include "fd.h"
 
 /*
@@ -51,6 +52,8 @@ is_socket(int fd)
 ssize_t
 write(int fd, const void *buf, size_t len)
 {
+	if (fd_disk(fd) != NULL)
+		return devdisk_write(fd, buf, len);
 	if (!is_console(fd) && is_socket(fd))
 		return send(fd, buf, len, 0);
 	if (fd != 1 && fd != 2) {
@@ -61,9 +64,28 @@ write(int fd, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/*
+ * Console input as a terminal's line discipline gives it by default
+ * (ICRNL): Enter arrives as a carriage return from a serial terminal and
+ * from a USB keyboard alike, and reaches the application as a newline,
+ * so that fgets and friends see the end of the line.
+ */
+static ssize_t
+console_read(char *buf, size_t len)
+{
+	size_t n = cons_read(buf, len);
+
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\r')
+			buf[i] = '\n';
+	return (ssize_t)n;
+}
+
 ssize_t
 read(int fd, void *buf, size_t len)
 {
+	if (fd_disk(fd) != NULL)
+		return devdisk_read(fd, buf, len);
 	if (!is_console(fd) && is_socket(fd))
 		return recv(fd, buf, len, 0);
 	if (fd != 0) {
@@ -72,14 +94,14 @@ read(int fd, void *buf, size_t len)
 	}
 	if (len == 0)
 		return 0;
-	return (ssize_t)cons_read(buf, len);
+	return console_read(buf, len);
 }
 
 int
 open(const char *path, int flags, ...)
 {
-	(void)path;
-	(void)flags;
+	if (devdisk_path != NULL && devdisk_path(path))
+		return devdisk_open(path, flags);
 	errno = ENOENT;
 	return -1;
 }
@@ -89,6 +111,8 @@ close(int fd)
 {
 	if (is_console(fd))
 		return 0;
+	if (fd_disk(fd) != NULL)
+		return devdisk_close(fd);
 	if (is_socket(fd))
 		return sock_close(fd, fd_socket(fd));
 	return -1;
@@ -97,6 +121,8 @@ close(int fd)
 int
 fstat(int fd, struct stat *st)
 {
+	if (fd_disk(fd) != NULL)
+		return devdisk_fstat(fd, st);
 	if (!is_console(fd) && is_socket(fd)) {
 		*st = (struct stat){ .st_mode = S_IFSOCK | 0666,
 		    .st_blksize = 1024 };
@@ -113,8 +139,8 @@ fstat(int fd, struct stat *st)
 int
 stat(const char *path, struct stat *st)
 {
-	(void)path;
-	(void)st;
+	if (devdisk_path != NULL && devdisk_path(path))
+		return devdisk_stat(path, st);
 	errno = ENOENT;
 	return -1;
 }
@@ -124,7 +150,7 @@ isatty(int fd)
 {
 	if (is_console(fd))
 		return 1;
-	if (is_socket(fd))
+	if (fd_disk(fd) != NULL || is_socket(fd))
 		errno = ENOTTY;
 	return 0;
 }
@@ -132,8 +158,8 @@ isatty(int fd)
 off_t
 lseek(int fd, off_t off, int whence)
 {
-	(void)off;
-	(void)whence;
+	if (fd_disk(fd) != NULL)
+		return devdisk_lseek(fd, off, whence);
 	errno = is_console(fd) || is_socket(fd) ? ESPIPE : EBADF;
 	return -1;
 }
@@ -141,6 +167,8 @@ lseek(int fd, off_t off, int whence)
 int
 fcntl(int fd, int cmd, ...)
 {
+	if (fd_disk(fd) != NULL)
+		return devdisk_fcntl(fd, cmd, 0);
 	if (!is_console(fd) && is_socket(fd)) {
 		va_list ap;
 		int arg;

@@ -23,6 +23,9 @@
 #              (each a fixed substring of one line); expect.<arch>, if
 #              present, replaces it on that arch
 #   reject     optional: substrings that must not appear anywhere
+#   post-check optional, executable: run on the host after the guest,
+#              as post-check LOG; nonzero status fails the test, and
+#              what it printed says why (a disk image the guest wrote)
 # Usage: tests/qemu/run.sh TESTDIR...   (logs stay in $LOGDIR)
 # Prints one line per test and then "N passed, N failed, N skipped".
 # ARCH (environment) selects the arch (default x86_64); QEMU_GIC and
@@ -154,7 +157,8 @@ for dir in "$@"; do
 	start=$(date +%s%N)
 	if boot_test "$dir" "$log" &&
 	    why=$(check_expect "$(arch_file "$dir" expect)" "$log") &&
-	    { [ ! -f "$dir/reject" ] || why=$(check_reject "$dir/reject" "$log"); }; then
+	    { [ ! -f "$dir/reject" ] || why=$(check_reject "$dir/reject" "$log"); } &&
+	    { [ ! -x "$dir/post-check" ] || why=$("$dir/post-check" "$log"); }; then
 		pass=$((pass + 1))
 		printf 'PASS %-24s %5d ms\n' "$name" $((($(date +%s%N) - start) / 1000000))
 	else
