@@ -332,6 +332,7 @@ struct tcpstat {
 	uint64_t tcps_persisttimeo;	/* zero-window probes sent */
 	uint64_t tcps_keepprobe;	/* keepalive probes sent */
 	uint64_t tcps_fastrexmt;	/* fast retransmits */
+	uint64_t tcps_tlp;		/* tail loss probes sent */
 	uint64_t tcps_sndtotal;		/* segments sent */
 	uint64_t tcps_sndbyte;		/* data bytes sent (first time) */
 	uint64_t tcps_sndrexmitpack;	/* segments retransmitted */

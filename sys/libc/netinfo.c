@@ -143,6 +143,7 @@ static const struct {
 	{ "persisttimeo", offsetof(struct tcpstat, tcps_persisttimeo) },
 	{ "keepprobe", offsetof(struct tcpstat, tcps_keepprobe) },
 	{ "fastrexmt", offsetof(struct tcpstat, tcps_fastrexmt) },
+	{ "tlp", offsetof(struct tcpstat, tcps_tlp) },
 	{ "sndtotal", offsetof(struct tcpstat, tcps_sndtotal) },
 	{ "sndbyte", offsetof(struct tcpstat, tcps_sndbyte) },
 	{ "sndrexmitpack", offsetof(struct tcpstat, tcps_sndrexmitpack) },

@@ -34,7 +34,10 @@ tcp_cc_init(struct tcpcb *tp)
 	else
 		tp->snd_cwnd = 4 * mss;
 	tp->snd_ssthresh = TCP_CWND_MAX;
-	tp->snd_recover = tp->snd_una;
+	/* RFC 6582: the initial send sequence number, one before snd_una
+	 * here (the SYN is acknowledged), so that the loss of the first
+	 * data segment can start fast retransmit */
+	tp->snd_recover = tp->snd_una - 1;
 	tp->t_dupacks = 0;
 }
 
@@ -79,13 +82,31 @@ tcp_sbdrop(struct sockbuf *sb, uint32_t n)
 		sb->sb_tail = NULL;
 }
 
+/*
+ * Duplicate ACKs that start fast retransmit: three, or with fewer than
+ * four segments out and nothing more to send, one less than are out
+ * (early retransmit, RFC 5827): a short flight cannot produce three.
+ */
+static unsigned
+tcp_dupthresh(const struct tcpcb *tp)
+{
+	uint32_t flight = tp->snd_max - tp->snd_una, mss = tp->t_maxseg;
+	uint32_t oseg = (flight + mss - 1) / mss;
+	bool more = tp->t_snd->sb_cc > flight && tp->snd_wnd > flight;
+
+	if (oseg >= 2 && oseg < 4 && !more)
+		return oseg - 1;
+	return TCP_DUPTHRESH;
+}
+
 /* The third duplicate ACK and those after it (RFC 6582 3.2). */
 static void
 tcp_dupack(struct tcpcb *tp, const struct tcp_seg *s)
 {
 	uint32_t mss = tp->t_maxseg, flight, onxt;
+	unsigned thresh = tcp_dupthresh(tp);
 
-	if (++tp->t_dupacks < TCP_DUPTHRESH) {
+	if (++tp->t_dupacks < thresh) {
 		/* limited transmit (RFC 3042): a new segment per duplicate,
 		 * at most two beyond cwnd, to keep duplicates coming */
 		if ((tp->t_flags & TF_INRECOVERY) == 0 &&
@@ -104,8 +125,7 @@ tcp_dupack(struct tcpcb *tp, const struct tcp_seg *s)
 			tp->snd_cwnd += mss;
 		return;
 	}
-	if (tp->t_dupacks != TCP_DUPTHRESH ||
-	    !SEQ_GT(s->ts_ack, tp->snd_recover))
+	if (tp->t_dupacks != thresh || !SEQ_GT(s->ts_ack, tp->snd_recover))
 		return;
 	flight = tp->snd_max - tp->snd_una;
 	tp->snd_ssthresh = flight / 2 > 2 * mss ? flight / 2 : 2 * mss;
@@ -118,7 +138,7 @@ tcp_dupack(struct tcpcb *tp, const struct tcp_seg *s)
 	tp->snd_cwnd = mss;
 	tcp_timer_clear(tp, TCPT_REXMT);
 	tcp_output(tp);
-	tp->snd_cwnd = tp->snd_ssthresh + TCP_DUPTHRESH * mss;
+	tp->snd_cwnd = tp->snd_ssthresh + thresh * mss;
 	tp->t_sack_rxt = tp->snd_nxt;
 	if (SEQ_GT(onxt, tp->snd_nxt))
 		tp->snd_nxt = onxt;
@@ -231,7 +251,7 @@ tcp_ack_new(struct tcpcb *tp, const struct tcp_seg *s, bool *closed)
 	if (s->ts_ack == tp->snd_max)
 		tcp_timer_clear(tp, TCPT_REXMT);
 	else
-		tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_ns(tp));
+		tcp_rexmt_arm(tp);
 	bytes = acked;
 	if (bytes > tp->t_snd->sb_cc) {
 		bytes = tp->t_snd->sb_cc;

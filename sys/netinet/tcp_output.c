@@ -359,7 +359,7 @@ tcp_sent(struct tcpcb *tp, const struct tcp_outseg *os, uint32_t adv)
 		if (tp->t_timer[TCPT_REXMT] == 0 &&
 		    (tp->t_flags & TF_FORCE) == 0) {
 			tcp_timer_clear(tp, TCPT_PERSIST);
-			tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_ns(tp));
+			tcp_rexmt_arm(tp);
 		}
 	} else {
 		tcpstat.tcps_sndacks++;

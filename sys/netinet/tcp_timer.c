@@ -31,6 +31,8 @@ bool tcp_timers_manual;
 
 static struct inet_timer tcp_itimer;
 
+static void tcp_tlp_send(struct tcpcb *tp);
+
 void
 tcp_timer_init(void)
 {
@@ -155,6 +157,10 @@ tcp_timer_rexmt(struct tcpcb *tp)
 {
 	uint32_t flight, mss = tp->t_maxseg;
 
+	if (tp->t_tlp_armed) {
+		tcp_tlp_send(tp);
+		return false;
+	}
 	if (++tp->t_rxtshift > tcp_rxt_limit(tp)) {
 		tcpstat.tcps_timeoutdrop++;
 		tcp_drop(tp, tp->t_softerror != 0 ? tp->t_softerror :
@@ -176,6 +182,66 @@ tcp_timer_rexmt(struct tcpcb *tp)
 	tp->snd_nxt = tp->snd_una;
 	tcp_output(tp);
 	return false;
+}
+
+/*
+ * Tail loss probes (RFC 8985 section 7). When the last segments of a
+ * flight are lost, no duplicate ACKs come to start fast retransmit and
+ * the sender would wait for the retransmission timeout (200 ms at
+ * least). Instead, two smoothed round trips after the last ACK (plus
+ * the peer's worst delayed ACK when one segment is out), one segment
+ * goes: new data if the window has some, else the last segment again.
+ * Its ACK either covers everything (the loss is repaired) or, with
+ * SACK, shows the holes and starts fast recovery. One probe per flight:
+ * after it the retransmission timeout is armed as usual, and the next
+ * probe waits for an ACK of new data.
+ */
+#define TCP_TLP_DELACK_US 200000u	/* RFC 8985: WCDelAckT */
+#define TCP_TLP_MIN_US 10000u
+
+void
+tcp_rexmt_arm(struct tcpcb *tp)
+{
+	uint32_t flight = tp->snd_max - tp->snd_una;
+	uint64_t pto_us, rto_ns = tcp_rexmt_ns(tp);
+
+	tp->t_tlp_armed = false;
+	if (tp->t_state == TCPS_ESTABLISHED && tp->t_srtt_us != 0 &&
+	    tp->t_rxtshift == 0 && (tp->t_flags & TF_INRECOVERY) == 0 &&
+	    flight > 0) {
+		pto_us = 2 * tp->t_srtt_us;
+		if (flight <= tp->t_maxseg)
+			pto_us += TCP_TLP_DELACK_US;
+		if (pto_us < TCP_TLP_MIN_US)
+			pto_us = TCP_TLP_MIN_US;
+		if (pto_us * 1000u < rto_ns) {
+			tp->t_tlp_armed = true;
+			tcp_timer_set(tp, TCPT_REXMT, pto_us * 1000u);
+			return;
+		}
+	}
+	tcp_timer_set(tp, TCPT_REXMT, rto_ns);
+}
+
+static void
+tcp_tlp_send(struct tcpcb *tp)
+{
+	uint32_t flight = tp->snd_max - tp->snd_una, mss = tp->t_maxseg;
+	uint32_t sndmax = tp->snd_max, ocwnd = tp->snd_cwnd;
+
+	tcpstat.tcps_tlp++;
+	tp->t_tlp_armed = false;
+	/* new data, if the peer's window takes a segment more */
+	if (tp->t_snd->sb_cc > flight && tp->snd_wnd > flight &&
+	    tp->snd_nxt == tp->snd_max) {
+		tp->snd_cwnd = flight + mss;
+		tcp_output(tp);
+		tp->snd_cwnd = ocwnd;
+	}
+	if (tp->snd_max == sndmax && flight > 0)
+		tcp_output_range(tp, sndmax - (flight < mss ? flight : mss),
+		    flight < mss ? flight : mss);
+	tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_ns(tp));
 }
 
 static bool

@@ -179,6 +179,7 @@ struct tcpcb {
 
 	/* round trip (RFC 6298), microseconds */
 	uint64_t t_srtt_us;		/* 0: no sample yet */
+	bool t_tlp_armed;		/* TCPT_REXMT holds a probe timeout */
 	uint64_t t_rttvar_us;
 	uint64_t t_rto_us;
 	uint32_t t_rtseq;		/* TF_RTTING: timed sequence number */
@@ -281,6 +282,9 @@ void tcp_timer_set(struct tcpcb *tp, int which, uint64_t delay_ns);
 void tcp_timer_clear(struct tcpcb *tp, int which);
 /* The current retransmission timeout with backoff, nanoseconds. */
 uint64_t tcp_rexmt_ns(const struct tcpcb *tp);
+/* Arm TCPT_REXMT for data in flight: a tail loss probe first when it
+ * applies (RFC 8985 section 7), else the retransmission timeout. */
+void tcp_rexmt_arm(struct tcpcb *tp);
 void tcp_rtt_sample(struct tcpcb *tp, uint64_t rtt_us);
 /* (Re)starts the keepalive/idle timer after activity. */
 void tcp_keep_reset(struct tcpcb *tp);

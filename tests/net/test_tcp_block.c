@@ -230,11 +230,19 @@ NT_CASE(tcp_blocking_connect_and_send)
 	NT_CHECK(blk_wait(&b, 3000));
 	kthread_join(l);
 	NT_CHECK(b.rv == 0 && b.n > 0 && b.n < sizeof(data));
-	/* the real retransmission timer fires without tcp_timer_run */
+	/* the real retransmission timer fires without tcp_timer_run (a
+	 * tail loss probe of the last segment may come first) */
 	fakeif_drop_sent(ifp);
-	for (int i = 0; i < 300 && fakeif_sent_count(ifp) == 0; i++)
-		nt_sleep_ms(10);
-	NT_CHECK(ttp_recv(&p, &s) && s.seq == p.rcv_nxt && s.dlen > 0);
+	{
+		bool rexmt = false;
+
+		for (int i = 0; i < 300 && !rexmt; i++) {
+			nt_sleep_ms(10);
+			while (ttp_recv(&p, &s))
+				rexmt |= s.seq == p.rcv_nxt && s.dlen > 0;
+		}
+		NT_CHECK(rexmt);
+	}
 	ttp_abort(b.so);
 	tcp_timers_manual = true;
 	ttp_ifdestroy(ifp);
