@@ -401,6 +401,7 @@ fakehc_complete(struct fakehc *fh, struct usb_pipe *pipe, int status,
     const void *data, size_t len)
 {
 	struct usb_xfer *x, **pp;
+	struct fdev *fd;
 
 	mutex_enter(&fh->fh_lock);
 	for (pp = &fh->fh_held; (x = *pp) != NULL;
@@ -414,6 +415,9 @@ fakehc_complete(struct fakehc *fh, struct usb_pipe *pipe, int status,
 	*pp = x->ux_hcpriv;
 	x->ux_hcpriv = NULL;
 	x->ux_hcdata[0] = 0;
+	fd = x->ux_pipe->up_dev->ud_hcpriv;
+	if (fd != NULL && fd->fd_status_x == x)
+		fd->fd_status_x = NULL;
 	mutex_exit(&fh->fh_lock);
 	len = len < x->ux_length ? len : x->ux_length;
 	if (data != NULL && len > 0)
@@ -422,6 +426,20 @@ fakehc_complete(struct fakehc *fh, struct usb_pipe *pipe, int status,
 	x->ux_status = status;
 	usb_xfer_done(x);
 	return true;
+}
+
+struct usb_pipe *
+fakehc_held_pipe(struct fakehc *fh, struct usb_device *dev)
+{
+	struct usb_pipe *p = NULL;
+
+	mutex_enter(&fh->fh_lock);
+	for (struct usb_xfer *x = fh->fh_held; x != NULL && p == NULL;
+	    x = x->ux_hcpriv)
+		if (x->ux_pipe->up_dev == dev)
+			p = x->ux_pipe;
+	mutex_exit(&fh->fh_lock);
+	return p;
 }
 
 unsigned
@@ -455,12 +473,12 @@ fakehc_udev(struct fakehc *fh, unsigned rootport, unsigned hubport)
 {
 	struct usb_device *dev;
 
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	dev = fh->fh_roothub.uh_children != NULL ?
 	    fh->fh_roothub.uh_children[rootport] : NULL;
 	if (dev != NULL && hubport != 0)
 		dev = dev->ud_hub != NULL ? dev->ud_hub->uh_children[hubport] :
 		    NULL;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	return dev;
 }

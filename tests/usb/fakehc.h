@@ -134,6 +134,8 @@ void fakehc_unplug(struct fakehc *fh, struct fdev *hub, unsigned port);
  * none is held. */
 bool fakehc_complete(struct fakehc *fh, struct usb_pipe *pipe, int status,
     const void *data, size_t len);
+/* The pipe of the first held xfer of dev, or NULL. */
+struct usb_pipe *fakehc_held_pipe(struct fakehc *fh, struct usb_device *dev);
 /* Number of xfers held. */
 unsigned fakehc_nheld(struct fakehc *fh);
 

@@ -11,6 +11,7 @@
 
 #include <dev/usb/usbdi.h>
 #include <kern/device.h>
+#include <kern/rump.h>
 
 #include "descs.h"
 #include "fakehc.h"
@@ -55,7 +56,11 @@ UT_CASE(enum_kbd_and_mass)
 	UT_CHECK_EQ(kbd->fd_config, 1);
 	UT_CHECK_EQ(mass->fd_config, 1);
 	UT_CHECK_EQ(fh->fh_npipes, 3);	/* kbd intr, mass in + out */
+	/* the listing works without a rump kernel CPU too (apps call it) */
+	rump_unschedule();
 	list = tdrv_list();
+	UT_CHECK_EQ(usb_ndevices(), 2);
+	rump_schedule();
 	UT_CHECK(strstr(list, "usb0 port 1: addr 1 0627:0001 full-speed hid "
 	    "\"QEMU USB Keyboard\" -> tkbd0") != NULL);
 	UT_CHECK(strstr(list, "usb0 port 2: addr 2 0446:0001 high-speed mass "
@@ -63,6 +68,9 @@ UT_CASE(enum_kbd_and_mass)
 	UT_CHECK(ut_dmesg_has("usb0 port 1: addr 1 0627:0001"));
 	UT_CHECK(ut_dmesg_has("tkbd0 at usb0 port 1 addr 1 iface 0"));
 	printf("%s", list);
+	ut_dmesg_mark();
+	usb_list();
+	UT_LOG("usb0 port 2: addr 2 0446:0001 high-speed mass");
 	UT_CHECK_EQ(fakehc_destroy(fh, true), 0);
 	UT_CHECK_EQ(tdrv_stats.ts_kbd_detach, 1);
 	UT_CHECK_EQ(tdrv_stats.ts_mass_detach, 1);
@@ -110,6 +118,10 @@ UT_CASE(enum_config_second_chosen)
 	UT_CHECK_EQ(tdrv_stats.ts_ecm_claimed, 3);	/* ifaces 0 and 1 */
 	d = fakehc_udev(fh, 1, 0);
 	UT_CHECK(d != NULL && d->ud_cdesc_len == sizeof(net_cfg2));
+	if (d != NULL) {
+		UT_CHECK_EQ(usb_set_interface(d, 1, 1), 0);
+		UT_CHECK_EQ(usb_set_interface(d, 256, 0), EINVAL);
+	}
 	/* the data interface, claimed, was offered to nobody */
 	UT_CHECK(!ut_dmesg_has("not configured"));
 	UT_CHECK(strstr(tdrv_list(), "full-speed cdc \"RNDIS/QEMU USB "

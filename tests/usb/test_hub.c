@@ -187,3 +187,95 @@ UT_CASE(hub_usb3)
 	fdev_free(disk);
 	ut_leak_check(mem);
 }
+
+static int
+hook_no_reset(struct fdev *fd, const usb_device_request_t *req,
+    uint8_t *buf, size_t len, size_t *act)
+{
+	(void)fd;
+	(void)buf;
+	(void)len;
+	(void)act;
+	if (req->bmRequestType == UT_WRITE_CLASS_OTHER &&
+	    req->bRequest == UR_SET_FEATURE &&
+	    UGETW(req->wValue) == UHF_PORT_RESET)
+		return 0;	/* accepted, never done */
+	return FH_PASS;
+}
+
+static int
+hook_zero_ports(struct fdev *fd, const usb_device_request_t *req,
+    uint8_t *buf, size_t len, size_t *act)
+{
+	static const uint8_t d[9] = { 9, UDESC_HUB, 0, 0, 0, 1, 0, 0, 0xff };
+
+	(void)fd;
+	if (req->bmRequestType != UT_READ_CLASS_DEVICE ||
+	    req->bRequest != UR_GET_DESCRIPTOR)
+		return FH_PASS;
+	*act = len < 9 ? len : 9;
+	memcpy(buf, d, *act);
+	return 0;
+}
+
+static bool
+log_has(struct fakehc *fh, void *arg)
+{
+	(void)fh;
+	return ut_dmesg_has(arg);
+}
+
+/* Hubs that misbehave: a port reset that never completes, a hub
+ * descriptor without ports, a status endpoint that fails. */
+UT_CASE(hub_misbehaving)
+{
+	uint64_t mem = ut_kmem_inuse();
+	struct fdev *h1 = fdev_new_hub("h1", USB_SPEED_HIGH, 2);
+	struct fdev *h2 = fdev_new_hub("h2", USB_SPEED_HIGH, 2);
+	struct fdev *kbd = fdev_kbd(USB_SPEED_FULL);
+	struct fdev *devs[3] = { NULL, h1, h2 };
+	struct usb_device *dh1;
+	struct usb_pipe *sp;
+	struct fakehc *fh;
+	unsigned nres;
+
+	tdrv_begin();
+	h1->fd_hook = hook_no_reset;
+	h2->fd_hook = hook_zero_ports;
+	fdev_hub_put(h1, 2, kbd);
+	fh = fakehc_create(2, devs);
+	UT_LOG("uhub0: port 2: reset did not complete in 500 ms");
+	UT_LOG("usb0 port 1.2: port reset: timed out, giving up");
+	UT_LOG("uhub1: hub descriptor: bad (9 bytes, type 0x29, 0 ports)");
+	UT_CHECK_EQ(tdrv_stats.ts_kbd_attach, 0);
+	UT_CHECK_EQ(usb_ndevices(), 2);
+	/* the reset works again, the status endpoint fails: it is
+	 * restarted, and with a stall its halt is cleared first */
+	dh1 = fakehc_udev(fh, 1, 0);
+	h1->fd_hook = NULL;
+	sp = fakehc_held_pipe(fh, dh1);
+	UT_CHECK(sp != NULL);
+	if (sp != NULL) {
+		UT_CHECK(fakehc_complete(fh, sp, EIO, NULL, 0));
+		UT_CHECK(UT_WAIT(fakehc_held_pipe(fh, dh1) == sp, 2000));
+		nres = fh->fh_nresets;
+		UT_CHECK(fakehc_complete(fh, sp, EPIPE, NULL, 0));
+		UT_CHECK(UT_WAIT(fakehc_held_pipe(fh, dh1) == sp, 2000));
+		UT_CHECK_EQ(fh->fh_nresets, nres + 1);
+		/* at the tenth failure it gives up watching */
+		for (int i = 0; i < 8; i++) {
+			UT_CHECK(UT_WAIT(fakehc_held_pipe(fh, dh1) == sp,
+			    2000));
+			fakehc_complete(fh, sp, EIO, NULL, 0);
+		}
+		UT_CHECK(fakehc_wait(fh, log_has, "uhub0: status endpoint "
+		    "keeps failing (error 5); ports are no longer watched",
+		    2000));
+		UT_CHECK(fakehc_held_pipe(fh, dh1) == NULL);
+	}
+	UT_CHECK_EQ(fakehc_destroy(fh, true), 0);
+	fdev_free(h1);
+	fdev_free(h2);
+	fdev_free(kbd);
+	ut_leak_check(mem);
+}

@@ -390,9 +390,9 @@ uhub_attach(device_t parent, device_t self, void *aux)
 		    "this hub will not be seen", rv);
 	aprint_normal(self, "%s hub, %u port%s", sc->sc_ss ? "USB 3" :
 	    "USB 2", hd.hd_nports, hd.hd_nports == 1 ? "" : "s");
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	dev->ud_hub = &sc->sc_hub;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	usb_hub_changed(&sc->sc_hub);
 }
 
@@ -412,9 +412,9 @@ uhub_detach(device_t self, int flags)
 		if (hub->uh_children[p] != NULL)
 			usb_dev_detach(hub->uh_children[p], false);
 	intr_stop(sc);
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	sc->sc_udev->ud_hub = NULL;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	usb_hub_fini(hub);
 	return 0;
 }

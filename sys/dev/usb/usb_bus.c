@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rump/rumpuser.h>
+
 #include <dev/usb/usbdi.h>
 #include <kern/device.h>
 #include <kern/kassert.h>
@@ -33,7 +35,7 @@
 
 #include "usb_impl.h"
 
-kmutex_t usb_tree_mtx;
+static struct rumpuser_mtx *usb_tree_mtx;
 struct usb_core *usb_buses;
 
 struct usb_softc {
@@ -43,8 +45,20 @@ struct usb_softc {
 static int
 usb_subsys_init(void)
 {
-	mutex_init(&usb_tree_mtx, MUTEX_DEFAULT);
+	rumpuser_mutex_init(&usb_tree_mtx, RUMPUSER_MTX_SPIN);
 	return 0;
+}
+
+void
+usb_tree_lock(void)
+{
+	rumpuser_mutex_enter_nowrap(usb_tree_mtx);
+}
+
+void
+usb_tree_unlock(void)
+{
+	rumpuser_mutex_exit(usb_tree_mtx);
 }
 RUMP_SUBSYS_EARLY("usb", usb_subsys_init);
 
@@ -212,12 +226,12 @@ core_free(struct usb_bus *bus)
 {
 	struct usb_core *uc = bus->ub_core, **pp;
 
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	for (pp = &usb_buses; *pp != NULL && *pp != uc; pp = &(*pp)->uc_next)
 		continue;
 	if (*pp == uc)
 		*pp = uc->uc_next;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	usb_hub_fini(bus->ub_roothub);
 	bus->ub_roothub->uh_bus = NULL;
 	cv_destroy(&uc->uc_ecv);
@@ -271,11 +285,11 @@ usb_childdetached(device_t self, device_t child)
 
 	if (rh->uh_children == NULL)
 		return;
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	for (unsigned p = 1; p <= rh->uh_nports && !found; p++)
 		if (rh->uh_children[p] != NULL)
 			found = clear_slot(rh->uh_children[p], child);
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 }
 
 static const struct cfdriver usb_cd = {
@@ -356,10 +370,10 @@ usb_bus_attach(device_t hcdev, struct usb_bus *bus)
 	}
 	bus->ub_hcdev = hcdev;
 	config_attach(hcdev, &usb_cd, bus, NULL);
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	uc->uc_next = usb_buses;
 	usb_buses = uc;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	usb_hub_changed(bus->ub_roothub);
 	explore_bus(bus);
 	rv = kthread_create(explore_thread, uc, device_xname(bus->ub_dev),

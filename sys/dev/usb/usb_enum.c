@@ -459,14 +459,14 @@ usb_print(void *aux, const char *pnp, char *buf, size_t len)
 static void
 driver_add(struct usb_device *dev, device_t d)
 {
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	for (unsigned i = 0; i < 16; i++)
 		if (dev->ud_drivers[i] == NULL) {
 			dev->ud_drivers[i] = d;
 			d = NULL;
 			break;
 		}
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	if (d != NULL)
 		klog(LOG_WARNING, "%s: more than 16 drivers; %s not tracked",
 		    dev->ud_where, device_xname(d));
@@ -599,10 +599,10 @@ dev_attached(struct usb_hub *hub, unsigned port, struct usb_device *dev)
 {
 	char line[KLOG_LINEMAX];
 
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	hub->uh_children[port] = dev;
 	usb_core_of(dev)->uc_ndevs++;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 	attach_drivers(dev);
 	usb_list_line(dev, line, sizeof(line));
 	klog(LOG_INFO, "%s", line);
@@ -746,11 +746,11 @@ unlink_child(struct usb_device *dev)
 	struct usb_hub *hub = dev->ud_parent != NULL ?
 	    dev->ud_parent->ud_hub : dev->ud_bus->ub_roothub;
 
-	mutex_enter(&usb_tree_mtx);
+	usb_tree_lock();
 	if (hub != NULL && hub->uh_children[dev->ud_port] == dev)
 		hub->uh_children[dev->ud_port] = NULL;
 	usb_core_of(dev)->uc_ndevs--;
-	mutex_exit(&usb_tree_mtx);
+	usb_tree_unlock();
 }
 
 static void

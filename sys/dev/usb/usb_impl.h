@@ -4,8 +4,8 @@
  * core allocates, and the calls between the core's files.
  *
  * Locks, in the order they may be taken:
- *   usb_tree_mtx (global)  the list of buses, every hub's uh_children,
- *                          ud_drivers; what usb_list reads. Written only
+ *   usb_tree_mtx (global,  the list of buses, every hub's uh_children,
+ *   usb_tree_lock)         ud_drivers; what usb_list reads. Written only
  *                          by the explore thread (or usb_bus_attach/
  *                          detach, which run when that thread does not).
  *   uc_elock (per bus)     uc_work, uc_dying, every uh_changed of the bus.
@@ -50,8 +50,11 @@ struct usb_core {
 	unsigned uc_ndevs;		/* devices attached, not the root hub */
 };
 
-extern kmutex_t usb_tree_mtx;
 extern struct usb_core *usb_buses;
+/* usb_tree_mtx: a hypercall spin mutex, so that the listing works with
+ * or without a rump kernel CPU (apps call it); held only briefly. */
+void usb_tree_lock(void);
+void usb_tree_unlock(void);
 
 static inline struct usb_core *
 usb_core_of(const struct usb_device *dev)

@@ -4,8 +4,9 @@
  * written by the enumeration when a device attaches, by usb_list to the
  * kernel log, and by usb_list_to to whoever asks (apps/lsdev).
  *
- * The walk holds usb_tree_mtx, under which the explore threads change
- * uh_children and ud_drivers: the out function must not call into USB.
+ * The walk holds usb_tree_mtx (usb_tree_lock), under which the explore
+ * threads change uh_children and ud_drivers; the lines are copied out
+ * under it and handed to the out function after it is dropped.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <dev/usb/usbdi.h>
 #include <kern/device.h>
 #include <kern/klog.h>
+#include <kern/kmem.h>
 
 #include "usb_impl.h"
 
@@ -89,49 +91,80 @@ usb_list_line(const struct usb_device *dev, char *buf, size_t len)
 	    class_name(dev_class(dev), cb, sizeof(cb)), prod, names);
 }
 
-/* dev and what is below it, parents first; usb_tree_mtx held. */
-static int
-list_dev(const struct usb_device *dev, usb_out_t out, void *arg)
-{
-	char line[KLOG_LINEMAX];
-	int n = 1;
+/* A snapshot of the listing: up to ls_max lines of KLOG_LINEMAX. */
+struct list_snap {
+	char *ls_lines;
+	int ls_max;
+	int ls_n;	/* devices seen (may exceed ls_max) */
+};
 
-	if (out != NULL) {
-		usb_list_line(dev, line, sizeof(line));
-		out(arg, line);
-	}
+/* dev and what is below it, parents first; usb_tree_mtx held. */
+static void
+list_dev(const struct usb_device *dev, struct list_snap *ls)
+{
+	if (ls->ls_n < ls->ls_max)
+		usb_list_line(dev, ls->ls_lines + (size_t)ls->ls_n *
+		    KLOG_LINEMAX, KLOG_LINEMAX);
+	ls->ls_n++;
 	if (dev->ud_hub == NULL || dev->ud_hub->uh_children == NULL)
-		return n;
+		return;
 	for (unsigned p = 1; p <= dev->ud_hub->uh_nports; p++)
 		if (dev->ud_hub->uh_children[p] != NULL)
-			n += list_dev(dev->ud_hub->uh_children[p], out, arg);
-	return n;
+			list_dev(dev->ud_hub->uh_children[p], ls);
 }
 
 /* Buses in attach order (usb_buses is newest first); lock held. */
-static int
-list_buses(const struct usb_core *uc, usb_out_t out, void *arg)
+static void
+list_buses(const struct usb_core *uc, struct list_snap *ls)
 {
 	const struct usb_hub *rh;
-	int n = 0;
 
 	if (uc == NULL)
-		return 0;
-	n = list_buses(uc->uc_next, out, arg);
+		return;
+	list_buses(uc->uc_next, ls);
 	rh = uc->uc_bus->ub_roothub;
 	for (unsigned p = 1; rh->uh_children != NULL && p <= rh->uh_nports;
 	    p++)
 		if (rh->uh_children[p] != NULL)
-			n += list_dev(rh->uh_children[p], out, arg);
-	return n;
+			list_dev(rh->uh_children[p], ls);
 }
 
+static void
+snapshot(struct list_snap *ls)
+{
+	ls->ls_n = 0;
+	usb_tree_lock();
+	list_buses(usb_buses, ls);
+	usb_tree_unlock();
+}
+
+/*
+ * Callable with or without a rump kernel CPU (apps/lsdev calls it from
+ * main): the lines are made under the tree lock into memory from kmem,
+ * and out is called after the lock is dropped.
+ */
 void
 usb_list_to(usb_out_t out, void *arg)
 {
-	mutex_enter(&usb_tree_mtx);
-	(void)list_buses(usb_buses, out, arg);
-	mutex_exit(&usb_tree_mtx);
+	struct list_snap ls = { NULL, 0, 0 };
+
+	snapshot(&ls);
+	for (int tries = 0; tries < 3 && ls.ls_n > ls.ls_max; tries++) {
+		if (ls.ls_lines != NULL)
+			kmem_free(ls.ls_lines, (size_t)ls.ls_max * KLOG_LINEMAX);
+		ls.ls_max = ls.ls_n + 4;
+		ls.ls_lines = kmem_alloc((size_t)ls.ls_max * KLOG_LINEMAX,
+		    KM_NOSLEEP);
+		if (ls.ls_lines == NULL) {
+			out(arg, "usb: out of memory for the listing");
+			return;
+		}
+		snapshot(&ls);
+	}
+	for (int i = 0; i < ls.ls_n && i < ls.ls_max; i++)
+		out(arg, ls.ls_lines + (size_t)i * KLOG_LINEMAX);
+	if (ls.ls_lines != NULL)
+		kmem_free(ls.ls_lines, (size_t)ls.ls_max * KLOG_LINEMAX);
 }
 
 static void
@@ -150,10 +183,8 @@ usb_list(void)
 int
 usb_ndevices(void)
 {
-	int n;
+	struct list_snap ls = { NULL, 0, 0 };
 
-	mutex_enter(&usb_tree_mtx);
-	n = list_buses(usb_buses, NULL, NULL);
-	mutex_exit(&usb_tree_mtx);
-	return n;
+	snapshot(&ls);
+	return ls.ls_n;
 }
