@@ -1,10 +1,12 @@
 /*
- * lsdev: print the autoconf device tree, the PCI listing and the
- * network interfaces, then exit 0.
+ * lsdev: print the autoconf device tree, the PCI listing, the USB
+ * devices and the network interfaces, then exit 0.
  *
- *	lsdev		all three
+ *	lsdev		all four
  *	lsdev -t	the device tree only
  *	lsdev -l	the PCI listing only
+ *	lsdev -u	the USB devices only, one line each like lsusb (port,
+ *			address, vendor:product, speed, class, name, driver)
  *	lsdev -n	the network interfaces only (name, MAC, up/down,
  *			address once configured)
  *	lsdev -w ...	(before any of the above) after "lsdev: done",
@@ -33,6 +35,7 @@
 
 #include <rumpmetal/net.h>
 
+#include <dev/usb/usbdi.h>
 #include <kern/device.h>
 #include <kern/rump.h>
 #include <pci/pci.h>
@@ -50,7 +53,7 @@ static struct tree tree;
 static void
 usage(void)
 {
-	printf("usage: lsdev [-w] [-e] [-t | -l | -n]\n");
+	printf("usage: lsdev [-w] [-e] [-t | -l | -u | -n]\n");
 }
 
 /* " dev 3 function 0: 8086:100e ethernet" for a PCI function's device. */
@@ -134,7 +137,8 @@ enable_all(void)
 int
 main(int argc, char **argv)
 {
-	int tree_on = 1, list_on = 1, net_on = 1, wait_on = 0, enable_on = 0;
+	int tree_on = 1, list_on = 1, usb_on = 1, net_on = 1, wait_on = 0;
+	int enable_on = 0;
 	char line[80], netinfo[1024];
 
 	for (; argc >= 2; argc--, argv++) {
@@ -146,13 +150,15 @@ main(int argc, char **argv)
 			break;
 	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-t") != 0 &&
-	    strcmp(argv[1], "-l") != 0 && strcmp(argv[1], "-n") != 0)) {
+	    strcmp(argv[1], "-l") != 0 && strcmp(argv[1], "-u") != 0 &&
+	    strcmp(argv[1], "-n") != 0)) {
 		usage();
 		return 2;
 	}
 	if (argc == 2) {
 		tree_on = strcmp(argv[1], "-t") == 0;
 		list_on = strcmp(argv[1], "-l") == 0;
+		usb_on = strcmp(argv[1], "-u") == 0;
 		net_on = strcmp(argv[1], "-n") == 0;
 	}
 	if (enable_on)
@@ -161,6 +167,10 @@ main(int argc, char **argv)
 		print_tree();
 	if (list_on)
 		pci_list_to(print_line, NULL);
+	if (usb_on) {
+		printf("USB devices: %d\n", usb_ndevices());
+		usb_list_to(print_line, NULL);
+	}
 	if (net_on) {
 		rumpmetal_netinfo(netinfo, sizeof(netinfo));
 		printf("network interfaces:\n%s", netinfo);
