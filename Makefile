@@ -255,6 +255,7 @@ bench:
 	$(Q)bench/boot/run.sh $(BENCH_ARCHES)
 	$(Q)bench/hypercall/run.sh $(ARCH)
 	$(Q)bench/net/run.sh
+	$(Q)bench/usb/run.sh
 
 clean:
 	rm -rf $(BUILD) build/host
