@@ -4,6 +4,7 @@
  * with the socket non-blocking so a partial send waits for POLLOUT.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -278,4 +279,38 @@ nc_sendgen(int s, const struct nc_opts *o)
 		;
 	gen_report(&g, t0);
 	return rv < 0 ? 1 : 0;
+}
+
+/*
+ * -d: a discard server (RFC 863) that also reports. Reads until the
+ * peer shuts down its side, then answers the decimal byte count and
+ * closes, so that a sender can tell everything arrived. Nothing is
+ * computed over the data: it measures the network, not a hash.
+ */
+int
+nc_discard(int s, const struct nc_opts *o)
+{
+	static uint8_t buf[CHUNK];
+	char ans[24];
+	long long got = 0;
+	double t0 = nc_now(), dt;
+	ssize_t k;
+	int n;
+
+	(void)o;
+	/* the descriptor was made non-blocking to connect; wait here */
+	if ((n = fcntl(s, F_GETFL)) >= 0)
+		(void)fcntl(s, F_SETFL, n & ~O_NONBLOCK);
+	while ((k = recv(s, buf, sizeof(buf), 0)) > 0)
+		got += k;
+	if (k < 0) {
+		fprintf(stderr, "nc: recv: %s\n", strerror(errno));
+		return 1;
+	}
+	dt = nc_now() - t0;
+	n = snprintf(ans, sizeof(ans), "%lld", got);
+	(void)send(s, ans, (size_t)n, 0);
+	printf("nc: discarded %lld bytes in %.3f s (%.2f MB/s)\n", got, dt,
+	    dt > 0 ? (double)got / dt / 1e6 : 0.0);
+	return 0;
 }

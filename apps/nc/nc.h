@@ -14,6 +14,7 @@ struct nc_opts {
 	double o_quit;		/* -q: seconds after our EOF; <0 none */
 	double o_wait;		/* -w: connect and idle timeout; <0 none */
 	long long o_send;	/* -s: bytes to generate; <0 off */
+	bool o_discard;		/* -d: read, count, answer the count */
 	double o_netwait;
 	const char *o_host;	/* NULL: any (listen) */
 	const char *o_port;
@@ -33,5 +34,6 @@ int nc_copy(int s, const struct nc_opts *o);
  * "nc: sent N bytes, received M bytes, sha256 HEX". Exit status.
  */
 int nc_sendgen(int s, const struct nc_opts *o);
+int nc_discard(int s, const struct nc_opts *o);
 
 #endif

@@ -56,7 +56,10 @@ compress(uint32_t h[8], const uint8_t block[64])
 		uint32_t S0 = ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22);
 		uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
 
-		memmove(v + 1, v, 7 * sizeof(v[0]));
+		/* shift the working variables down one (no memmove: the
+		 * freestanding build makes it a byte loop in newlib) */
+		for (int i = 7; i > 0; i--)
+			v[i] = v[i - 1];
 		v[4] += t1;
 		v[0] = t1 + S0 + maj;
 	}

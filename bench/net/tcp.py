@@ -16,7 +16,7 @@ QEMU command line of guest.py:
     (apps/echo; tcpserve, a static C poll() loop, on Linux), every byte
     must come back; MB/s = TCP_MB / time, the guest carrying the data in
     and out. TCP_MODE=sink: to a discard server that closes when the
-    sender has shut down its side (apps/nc with NC_ARGS; tcpserve port 9
+    sender has shut down its side (apps/nc -d with NC_ARGS; tcpserve port 9
     on Linux, which also answers its byte count). Ratio ours/linux, target
     >= 1.0.
   - mem: the smallest -m (MiB, MEM_LO 4 .. MEM_HI 64, binary search) with
@@ -42,7 +42,7 @@ HTTP_CONC = int(os.environ.get("HTTP_CONC", "16"))
 HTTP_PATH = os.environ.get("HTTP_PATH", "/")
 HTTPD_ARGS = os.environ.get("HTTPD_ARGS", "")
 ECHO_ARGS = os.environ.get("ECHO_ARGS", "-p 7 -n 60")
-NC_ARGS = os.environ.get("NC_ARGS", "-l -p 9")
+NC_ARGS = os.environ.get("NC_ARGS", "-l -d -p 9")
 NC_READY = os.environ.get("NC_READY", r"nc: listening")
 TCP_MB = float(os.environ.get("TCP_MB", "50"))
 TCP_MODE = os.environ.get("TCP_MODE", "echo")
