@@ -189,6 +189,12 @@ void if_link_state_change(struct ifnet *ifp, int state);
 /* Called (net_lock held) on every link state change of any interface. */
 void if_link_hook(void (*fn)(struct ifnet *, int state));
 /*
+ * Called (net_lock held) by if_attach for every interface that comes,
+ * once it is on the list; the driver may not be ready for if_up yet, so
+ * a hook that wants to configure it defers that.
+ */
+void if_attach_hook(void (*fn)(struct ifnet *));
+/*
  * Called (net_lock held) by if_detach for every interface that goes,
  * before it is stopped and unlinked: protocols drop their state for it.
  */

@@ -78,6 +78,10 @@ int dhcp_parse(const uint8_t *msg, unsigned len, struct dhcp_parsed *dp);
  * autoconfiguration; returns the number of interfaces configured or
  * being configured. */
 int netconfig_apply(void);
+/* Interfaces that attach after netconfig_apply (hot plug) are configured
+ * the same way a moment later; true by default. Host tests that drive
+ * their interfaces by hand turn it off before rump_init. */
+extern bool netconfig_hotplug;
 /*
  * Parses one value ("dhcp", "none", "a.b.c.d/len[,gw=a.b.c.d][,dns=...]")
  * into *nc; 0 or EINVAL with a reason in err.

@@ -74,6 +74,8 @@ static void (*if_link_hooks[IF_HOOKS_MAX])(struct ifnet *, int);
 static unsigned if_nlink_hooks;
 static void (*if_detach_hooks[IF_HOOKS_MAX])(struct ifnet *);
 static unsigned if_ndetach_hooks;
+static void (*if_attach_hooks[IF_HOOKS_MAX])(struct ifnet *);
+static unsigned if_nattach_hooks;
 
 void
 if_attach(struct ifnet *ifp)
@@ -93,6 +95,8 @@ if_attach(struct ifnet *ifp)
 	ifp->if_index = ++if_lastindex;
 	ifp->if_next = NULL;
 	*pp = ifp;
+	for (unsigned i = 0; i < if_nattach_hooks; i++)
+		if_attach_hooks[i](ifp);
 	net_unlock_cond(taken);
 }
 
@@ -235,6 +239,16 @@ if_link_hook(void (*fn)(struct ifnet *, int state))
 
 	KASSERT(if_nlink_hooks < IF_HOOKS_MAX);
 	if_link_hooks[if_nlink_hooks++] = fn;
+	net_unlock_cond(taken);
+}
+
+void
+if_attach_hook(void (*fn)(struct ifnet *))
+{
+	bool taken = net_lock_cond();
+
+	KASSERT(if_nattach_hooks < IF_HOOKS_MAX);
+	if_attach_hooks[if_nattach_hooks++] = fn;
 	net_unlock_cond(taken);
 }
 

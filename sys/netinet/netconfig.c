@@ -45,6 +45,8 @@ struct nc_dns {
 static kmutex_t nc_dns_lock;
 static struct nc_dns nc_dns[NC_MAXIF];
 static kcondvar_t nc_cv;
+static bool nc_booted;		/* netconfig_apply ran; net_lock */
+bool netconfig_hotplug = true;
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -392,11 +394,27 @@ option_for(struct ifnet *ifp, bool first, char *name, unsigned namelen,
 	return false;
 }
 
-int
-netconfig_apply(void)
+/* Configure ifp by its option; net_lock held. first: no other
+ * Ethernet interface comes before it. 1 if it got configured. */
+static int
+configure(struct ifnet *ifp, bool first)
 {
 	char name[8 + IFNAMSIZ], val[NC_VALMAX], err[NC_ERRMAX];
 	struct netconfig nc;
+
+	if (!option_for(ifp, first, name, sizeof(name), val))
+		return 0;
+	if (netconfig_parse(val, &nc, err, sizeof(err)) != 0) {
+		klog(LOG_ERR, "%s: %s=%s: %s; interface left unconfigured",
+		    ifp->if_xname, name, val, err);
+		return 0;
+	}
+	return apply_one(ifp, &nc);
+}
+
+int
+netconfig_apply(void)
+{
 	struct ifnet *ifp;
 	bool first = true;
 	int n = 0;
@@ -405,18 +423,60 @@ netconfig_apply(void)
 	for (ifp = if_first(); ifp != NULL; ifp = ifp->if_next) {
 		if (!is_ether(ifp))
 			continue;
-		if (option_for(ifp, first, name, sizeof(name), val)) {
-			if (netconfig_parse(val, &nc, err, sizeof(err)) != 0)
-				klog(LOG_ERR, "%s: %s=%s: %s; interface left "
-				    "unconfigured", ifp->if_xname, name, val,
-				    err);
-			else
-				n += apply_one(ifp, &nc);
-		}
+		n += configure(ifp, first);
 		first = false;
 	}
+	nc_booted = true;
 	mutex_exit(&net_lock);
 	return n;
+}
+
+/*
+ * Interfaces that attach after boot (a USB adapter plugged in) are
+ * configured like those present at boot, by their option; not from
+ * inside if_attach (the driver is still attaching) but from a callout
+ * a moment later, looked up again by index in case it went meanwhile.
+ */
+#define NC_HOTPLUG_MAX 8
+static unsigned nc_hotplug[NC_HOTPLUG_MAX];	/* if_index; net_lock */
+static unsigned nc_nhotplug;
+static callout_t nc_hotplug_co;
+
+static void
+netconfig_hotplug_run(void *arg)
+{
+	struct ifnet *ifp, *o;
+	bool first;
+
+	(void)arg;
+	mutex_enter(&net_lock);
+	while (nc_nhotplug > 0) {
+		ifp = if_byindex(nc_hotplug[--nc_nhotplug]);
+		if (ifp == NULL || !is_ether(ifp))
+			continue;
+		first = true;
+		for (o = if_first(); o != NULL && o != ifp; o = o->if_next)
+			if (is_ether(o))
+				first = false;
+		klog(LOG_INFO, "%s: attached after boot", ifp->if_xname);
+		(void)configure(ifp, first);
+	}
+	mutex_exit(&net_lock);
+}
+
+static void
+netconfig_ifattach(struct ifnet *ifp)
+{
+	if (!nc_booted || !netconfig_hotplug)
+		return;
+	if (nc_nhotplug == NC_HOTPLUG_MAX) {
+		klog(LOG_ERR, "%s: too many interfaces attaching at once; "
+		    "not configured", ifp->if_xname);
+		return;
+	}
+	nc_hotplug[nc_nhotplug++] = ifp->if_index;
+	callout_reset_ns(&nc_hotplug_co, 100 * 1000 * 1000ull,
+	    netconfig_hotplug_run, NULL);
 }
 
 /* Static configuration and DNS servers of an interface that goes. */
@@ -432,7 +492,9 @@ netconfig_init(void)
 	mutex_init(&nc_dns_lock, MUTEX_SPIN);
 	cv_init(&nc_cv, "netcfg");
 	(void)net_init();
+	callout_init(&nc_hotplug_co);
 	if_detach_hook(netconfig_ifdetach);
+	if_attach_hook(netconfig_ifattach);
 	return 0;
 }
 

@@ -19,6 +19,8 @@
 #   usb-net-unplug    device_del of the adapter while the guest runs:
 #                     cdce0 detaches, the guest goes on, and device_add
 #                     brings a new cdce0
+#   usb-net-hotplug-dhcp  that new cdce0 is configured by DHCP like one
+#                     present at boot, and curl gets / through it
 # Logs in build/ARCH/usbclass-qemu/. The last line is "N passed, N
 # failed"; exit status 0 iff none failed.
 # Usage: tests/usbclass/qemu.sh [ARCH...]
@@ -225,6 +227,17 @@ net() {	# arch dir
 	    'cdce0: Ethernet address' "$log")" -eq 2 ] && kill -0 "$qpid" 2>/dev/null
 	[ $ok -eq 0 ] && ok=$?
 	check "usb-net-unplug $arch" $ok "cdce0 detached on device_del, attached again on device_add (log $log)"
+	# the adapter plugged in at run time is configured like one at boot:
+	# a DHCP lease, and httpd answers through it again
+	ok=1
+	for _ in $(seq 30); do
+		[ "$(grep -c 'cdce0: DHCP lease' "$log")" -ge 2 ] && { ok=0; break; }
+		sleep 1
+	done
+	[ $ok -eq 0 ] && ! { curl -sS --max-time 30 -o "$2/index2.got" \
+	    "http://127.0.0.1:$port/" &&
+	    cmp -s "$2/index2.got" "$top/apps/httpd/www/index.html"; } && ok=1
+	check "usb-net-hotplug-dhcp $arch" $ok "the new cdce0 got a DHCP lease and serves / (log $log)"
 	cleanup
 }
 
