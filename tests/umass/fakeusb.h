@@ -126,7 +126,7 @@ void fake_scsi_exec(struct fake_msd *fm);
 /* fakescsi.c: store the data of a WRITE that came in. */
 void fake_scsi_write_done(struct fake_msd *fm);
 
-#define FAKE_BUFSIZE (65536 + 512)
+#define FAKE_BUFSIZE (262144 + 512)	/* UMASS_MAXDATA + 512 */
 
 uint64_t fake_rand(struct fake_msd *fm);
 

@@ -214,12 +214,12 @@ UT_CASE(scsi_capacity10_max_without_16)
 UT_CASE(scsi_big_blocks)
 {
 	struct fake_msd *fm = ut_disk(4096, 4096);
-	uint8_t *buf = malloc(4096 * 40);
+	uint8_t *buf = malloc(4096 * 160);
 	unsigned cbws = fm->fm_cbws;
 
-	UT_CHECK(sd_read(10, buf, 40) == 0);	/* 160 KiB: 16+16+8 */
+	UT_CHECK(sd_read(10, buf, 160) == 0);	/* 640 KiB: 64+64+32 */
 	UT_CHECK(fm->fm_cbws - cbws == 3);
-	UT_CHECK(ut_same_as_device(fm, 0, 10, buf, 40, 4096));
+	UT_CHECK(ut_same_as_device(fm, 0, 10, buf, 160, 4096));
 	free(buf);
 	fake_msd_destroy(fm);
 }

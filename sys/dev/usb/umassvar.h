@@ -39,7 +39,7 @@
 #define UR_BBB_GET_MAX_LUN 0xfe
 
 #define UMASS_MAXLUN 15
-#define UMASS_MAXDATA 65536		/* bytes per command (xfer buffer) */
+#define UMASS_MAXDATA 262144		/* bytes per command (xfer buffer) */
 #define UMASS_CDB_MAX 16
 
 /* Timeouts of the three stages, milliseconds. */
