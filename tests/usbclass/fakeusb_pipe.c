@@ -1,6 +1,7 @@
 /*
- * The fake USB core's pipes and transfers (fakeusb.h), and its own
- * versions of the descriptor lookups and match tables of usbdi.h.
+ * The fake USB core's pipes and transfers (fakeusb.h). The descriptor
+ * lookups and match tables are the core's own (sys/dev/usb/usb_desc.c,
+ * compiled in by run.sh).
  *
  * A submitted transfer waits on its pipe's up_pending list (ux_next)
  * until the test completes it or it is aborted; ux_done then runs in
@@ -266,88 +267,4 @@ fakeusb_complete_out(struct usb_pipe *p, int status, void *out,
     size_t *outlen, unsigned *flags)
 {
 	return complete(p, status, NULL, 0, out, outlen, flags);
-}
-
-/* ---- descriptor lookups and match tables ---------------------------------- */
-
-int
-usb_iface_walk(struct usb_device *dev, unsigned ifaceno, unsigned alt,
-    int (*fn)(const usb_descriptor_t *d, void *arg), void *arg)
-{
-	const uint8_t *p = (const uint8_t *)dev->ud_cdesc;
-	bool in = false;
-	int rv;
-
-	for (size_t off = p[0]; off + 2 <= dev->ud_cdesc_len && p[off] >= 2 &&
-	    off + p[off] <= dev->ud_cdesc_len; off += p[off]) {
-		const usb_descriptor_t *d = (const void *)(p + off);
-		const usb_interface_descriptor_t *id = (const void *)d;
-
-		if (d->bDescriptorType == UDESC_INTERFACE) {
-			if (in)
-				return 0;
-			in = id->bInterfaceNumber == ifaceno &&
-			    id->bAlternateSetting == alt;
-		}
-		if (in && (rv = fn(d, arg)) != 0)
-			return rv;
-	}
-	return 0;
-}
-
-struct find_ep {
-	uint8_t fe_dir, fe_type;
-	unsigned fe_n;
-	const usb_endpoint_descriptor_t *fe_found;
-};
-
-static int
-find_ep_fn(const usb_descriptor_t *d, void *arg)
-{
-	struct find_ep *fe = arg;
-	const usb_endpoint_descriptor_t *ed = (const void *)d;
-
-	if (d->bDescriptorType != UDESC_ENDPOINT ||
-	    UE_GET_DIR(ed->bEndpointAddress) != fe->fe_dir ||
-	    UE_GET_XFERTYPE(ed->bmAttributes) != fe->fe_type)
-		return 0;
-	if (fe->fe_n-- > 0)
-		return 0;
-	fe->fe_found = ed;
-	return 1;
-}
-
-const usb_endpoint_descriptor_t *
-usb_find_endpoint(struct usb_device *dev, unsigned ifaceno, uint8_t dir,
-    uint8_t type, unsigned n)
-{
-	struct find_ep fe = { dir, type, n, NULL };
-
-	(void)usb_iface_walk(dev, ifaceno, 0, find_ep_fn, &fe);
-	return fe.fe_found;
-}
-
-int
-usb_match_ids(const struct usb_id *ids, const struct usb_attach_arg *uaa)
-{
-	int best = 0;
-
-	for (; ids->ui_flags != 0; ids++) {
-		unsigned f = ids->ui_flags;
-		int pri;
-
-		if (((f & USB_ID_VENDOR) && ids->ui_vendor != uaa->uaa_vendor) ||
-		    ((f & USB_ID_PRODUCT) &&
-		    ids->ui_product != uaa->uaa_product) ||
-		    ((f & USB_ID_CLASS) && ids->ui_class != uaa->uaa_class) ||
-		    ((f & USB_ID_SUBCLASS) &&
-		    ids->ui_subclass != uaa->uaa_subclass) ||
-		    ((f & USB_ID_PROTO) && ids->ui_proto != uaa->uaa_proto))
-			continue;
-		pri = (f & USB_ID_PRODUCT) ? 40 : (f & USB_ID_PROTO) ? 30 :
-		    (f & USB_ID_SUBCLASS) ? 20 : 10;
-		if (pri > best)
-			best = pri;
-	}
-	return best;
 }

@@ -27,7 +27,10 @@ failed=0
 posix=$(ls "$top"/hypercall-posix/*.c)
 kern=$(ls "$top"/sys/kern/*.c)
 net=$(ls "$top"/sys/net/*.c)
+# usb_desc.c is the core's own descriptor walking and match tables: the
+# drivers' lookups are the real ones, only transfers are faked.
 drivers="$top/sys/dev/usb/ukbd.c $top/sys/dev/usb/ums.c
+	$top/sys/dev/usb/usb_desc.c
 	$top/sys/dev/usb/uworker.c $top/sys/dev/usb/if_cdce.c
 	$top/sys/dev/usb/if_cdce_desc.c"
 tests=$(ls "$top"/tests/usbclass/*.c)
