@@ -158,9 +158,3 @@ lapic_timer_arm(uint64_t ns)
 
 	lapic_write(LAPIC_TIMER_INIT, ticks);
 }
-
-void
-lapic_timer_stop(void)
-{
-	lapic_write(LAPIC_TIMER_INIT, 0);
-}

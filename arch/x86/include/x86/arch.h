@@ -124,7 +124,6 @@ void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_timer_calibrate(void);
 void lapic_timer_arm(uint64_t ns);
-void lapic_timer_stop(void);
 
 /* ioapic.c */
 int ioapic_add(uint8_t id, uint32_t paddr, uint32_t gsi_base);
