@@ -63,7 +63,9 @@ uint64_t inet_now_ns(void);
 struct inet_timer {
 	callout_t it_co;
 	void (*it_fn)(void);
-	uint64_t it_deadline;	/* inet_now_ns time */
+	/* kclock_ns time, not inet_now_ns: a skew moved after arming
+	 * must not make a far callout look due */
+	uint64_t it_deadline;
 	bool it_armed;
 };
 void inet_timer_init(struct inet_timer *t, void (*fn)(void));

@@ -55,14 +55,14 @@ inet_timer_init(struct inet_timer *t, void (*fn)(void))
 void
 inet_timer_arm(struct inet_timer *t, uint64_t deadline)
 {
-	uint64_t now = inet_now_ns();
+	uint64_t now = inet_now_ns(), delay = deadline > now ? deadline - now :
+	    0, kdeadline = kclock_ns() + delay;
 
-	if (t->it_armed && t->it_deadline <= deadline)
+	if (t->it_armed && t->it_deadline <= kdeadline)
 		return;
 	t->it_armed = true;
-	t->it_deadline = deadline;
-	callout_reset_ns(&t->it_co, deadline > now ? deadline - now : 0,
-	    inet_timer_fire, t);
+	t->it_deadline = kdeadline;
+	callout_reset_ns(&t->it_co, delay, inet_timer_fire, t);
 }
 
 /* ---- randomness --------------------------------------------------------- */

@@ -337,6 +337,7 @@ tcp_sent(struct tcpcb *tp, const struct tcp_outseg *os, uint32_t adv)
 
 	if (span > 0) {
 		uint32_t end = os->os_seq + span;
+		bool fresh = SEQ_GEQ(os->os_seq, tp->snd_max);
 
 		if ((os->os_flags & TH_FIN) != 0)
 			tp->t_flags |= TF_SENTFIN;
@@ -356,7 +357,11 @@ tcp_sent(struct tcpcb *tp, const struct tcp_outseg *os, uint32_t adv)
 			}
 			tp->snd_max = end;
 		}
-		if (tp->t_timer[TCPT_REXMT] == 0 &&
+		/* RFC 8985 7.2: new data restarts a pending probe timer,
+		 * and the second segment of a flight may make one due */
+		if ((tp->t_timer[TCPT_REXMT] == 0 || (fresh &&
+		    (tp->t_tlp_armed || (tp->t_rxtshift == 0 &&
+		    os->os_seq - tp->snd_una <= tp->t_maxseg)))) &&
 		    (tp->t_flags & TF_FORCE) == 0) {
 			tcp_timer_clear(tp, TCPT_PERSIST);
 			tcp_rexmt_arm(tp);

@@ -241,6 +241,9 @@ tcp_tlp_send(struct tcpcb *tp)
 	if (tp->snd_max == sndmax && flight > 0)
 		tcp_output_range(tp, sndmax - (flight < mss ? flight : mss),
 		    flight < mss ? flight : mss);
+	/* the timeout, not another probe: tcp_output re-armed the probe
+	 * if it sent new data */
+	tp->t_tlp_armed = false;
 	tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_ns(tp));
 }
 
@@ -342,3 +345,4 @@ tcp_timer_run(void)
 	if (next != UINT64_MAX && !tcp_timers_manual)
 		inet_timer_arm(&tcp_itimer, next);
 }
+

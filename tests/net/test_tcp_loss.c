@@ -80,6 +80,54 @@ NT_CASE(tcp_tail_loss_probe)
 	nt_leak_check(&lk);
 }
 
+/* A probe that sends new data (the window takes more than cwnd let
+ * go) is still the flight's only probe: the timeout comes next. */
+NT_CASE(tcp_tail_loss_probe_new_data_then_timeout)
+{
+	struct nt_leak lk;
+	struct ttp p;
+	struct ttp_seg s, seg[2];
+	struct ifnet *ifp;
+	struct socket *so;
+	struct tcpstat st0, st1;
+	uint32_t mss;
+
+	nt_leak_start(&lk);
+	ifp = ttp_ifcreate("tcpt2");
+	so = ttp_connect(&p, ifp, false);
+	mutex_enter(&net_lock);
+	mss = sototcpcb(so)->t_maxseg;
+	mutex_exit(&net_lock);
+	NT_CHECK_EQ(ttp_app_send(so, data, mss), mss);
+	NT_CHECK(ttp_recv(&p, &s));
+	ttp_advance(20);
+	p.rcv_nxt = s.seq + mss;
+	ttp_ack(&p);
+	mutex_enter(&net_lock);
+	sototcpcb(so)->t_srtt_us = 20000;
+	sototcpcb(so)->t_rttvar_us = 10000;
+	sototcpcb(so)->snd_cwnd = 2 * mss;
+	mutex_exit(&net_lock);
+	/* cwnd lets two of four go; nothing is acknowledged */
+	NT_CHECK_EQ(ttp_app_send(so, data, 4 * mss), 4 * mss);
+	NT_CHECK(ttp_recv(&p, &seg[0]) && ttp_recv(&p, &seg[1]));
+	NT_CHECK(!ttp_recv(&p, &s));
+	tcp_getstat(&st0);
+	/* the probe after 2 SRTT is the third segment, new data */
+	ttp_advance(50);
+	NT_CHECK(ttp_recv(&p, &s) && s.seq == seg[1].seq + mss);
+	NT_CHECK(!ttp_recv(&p, &s));
+	/* then the retransmission timeout (200 ms), not a second probe */
+	ttp_advance(250);
+	NT_CHECK(ttp_recv(&p, &s) && s.seq == seg[0].seq);
+	tcp_getstat(&st1);
+	NT_CHECK_EQ(st1.tcps_tlp, st0.tcps_tlp + 1);
+	NT_CHECK_EQ(st1.tcps_rexmttimeo, st0.tcps_rexmttimeo + 1);
+	ttp_abort(so);
+	ttp_ifdestroy(ifp);
+	nt_leak_check(&lk);
+}
+
 NT_CASE(tcp_early_retransmit)
 {
 	struct nt_leak lk;
