@@ -18,3 +18,5 @@ LDSCRIPT := boot/x86_64/kernel.ld
 QEMU_BOOT ?= iso
 # The AML interpreter runs once at boot: small beats fast.
 $(BUILD)/kernel/arch/x86/aml_%.c.o: OBJ_CFLAGS := -Os
+# string.c: its loops must not become calls to memcpy/memset.
+$(BUILD)/kernel/arch/x86/string.c.o: OBJ_CFLAGS := -fno-tree-loop-distribute-patterns
