@@ -248,7 +248,12 @@ tcp_window_update_due(const struct tcpcb *tp)
 	/* the scaled field must change at all */
 	if ((space >> tp->rcv_scale) == (adv >> tp->rcv_scale))
 		return false;
-	return grow >= 2 * tp->t_maxseg || 2 * grow >= hiwat;
+	if (grow < 2 * tp->t_maxseg && 2 * grow < hiwat)
+		return false;
+	/* the ACKs the peer's next segments bring carry the rest: an
+	 * update is worth its own segment when the window the peer has
+	 * left at least doubles */
+	return space >= 2 * adv;
 }
 
 /* How many bytes may go from snd_nxt now (window, cwnd, one MSS). */
