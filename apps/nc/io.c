@@ -290,7 +290,8 @@ nc_sendgen(int s, const struct nc_opts *o)
 int
 nc_discard(int s, const struct nc_opts *o)
 {
-	static uint8_t buf[CHUNK];
+	/* a whole 64 KiB window per read: one window update per burst */
+	static uint8_t buf[65536];
 	char ans[24];
 	long long got = 0;
 	double t0 = nc_now(), dt;
