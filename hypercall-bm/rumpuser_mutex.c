@@ -46,7 +46,7 @@ try_lock(struct rumpuser_mtx *mtx)
 	if (mtx->m_holder != NULL)
 		return 0;
 	mtx->m_holder = sched_current();
-	mtx->m_owner = rumpuser_curlwp();
+	mtx->m_owner = sched_current_cookie();
 	return 1;
 }
 
@@ -64,7 +64,8 @@ ru_mtx_unlock(struct rumpuser_mtx *mtx)
 	bm_assert(mtx->m_holder == sched_current());
 	mtx->m_holder = NULL;
 	mtx->m_owner = NULL;
-	ru_waitq_wakeone(&mtx->m_waitq);
+	if (mtx->m_waitq.wq_head != NULL)	/* a call saved per exit */
+		ru_waitq_wakeone(&mtx->m_waitq);
 }
 
 void

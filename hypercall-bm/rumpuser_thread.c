@@ -98,7 +98,5 @@ rumpuser_curlwpop(int enum_rumplwpop, struct lwp *l)
 struct lwp *
 rumpuser_curlwp(void)
 {
-	struct sched_thread *t = sched_current();
-
-	return t != NULL ? sched_get_cookie(t) : NULL;
+	return sched_current_cookie();
 }

@@ -11,7 +11,7 @@
  *
  * Thread states:
  *	T_RUNQ     on the run queue (FIFO)
- *	T_RUNNING  sched_cur; on no queue
+ *	T_RUNNING  sched_curthread; on no queue
  *	T_BLOCKED  in sched_block; on the sleep queue iff it has a deadline
  *	T_ZOMBIE   exited; stack freed; struct kept until joined (joinable)
  *
@@ -68,7 +68,8 @@ struct sched_thread {
 };
 
 static struct plat_ctx sched_loopctx;	/* the loop in sched_run */
-static struct sched_thread *sched_cur;	/* NULL in the loop / at boot */
+struct sched_thread *sched_curthread;	/* NULL in the loop / at boot */
+void *sched_curcookie;			/* its cookie (sched_set_cookie) */
 static struct sched_thread *runq_head, *runq_tail;
 static struct timeq sched_sleepq;
 static struct sched_thread *sched_all;	/* every thread not yet freed */
@@ -129,7 +130,8 @@ void
 sched_init(void)
 {
 	__builtin_memset(&sched_loopctx, 0, sizeof(sched_loopctx));
-	sched_cur = NULL;
+	sched_curthread = NULL;
+	sched_curcookie = NULL;
 	runq_head = runq_tail = NULL;
 	timeq_init(&sched_sleepq);
 	sched_all = NULL;
@@ -141,9 +143,9 @@ sched_init(void)
 static struct sched_thread *
 curthread(void)
 {
-	if (sched_cur == NULL)
+	if (sched_curthread == NULL)
 		bm_panic("sched: blocking call outside a thread");
-	return sched_cur;
+	return sched_curthread;
 }
 
 /* Give the CPU to the loop. Interrupts disabled; returns when resumed. */
@@ -270,12 +272,6 @@ sched_yield(void)
 	plat_intr_restore(s);
 }
 
-struct sched_thread *
-sched_current(void)
-{
-	return sched_cur;
-}
-
 const char *
 sched_name(const struct sched_thread *t)
 {
@@ -370,6 +366,8 @@ void
 sched_set_cookie(struct sched_thread *t, void *cookie)
 {
 	t->t_cookie = cookie;
+	if (t == sched_curthread)
+		sched_curcookie = cookie;
 }
 
 void *
@@ -427,16 +425,18 @@ sched_run(void)
 {
 	struct sched_thread *t;
 
-	bm_assert(!sched_running && sched_cur == NULL);
+	bm_assert(!sched_running && sched_curthread == NULL);
 	sched_running = true;
 	(void)plat_intr_disable();
 	for (;;) {
 		t = pick_next();
 		t->t_state = T_RUNNING;
-		sched_cur = t;
+		sched_curthread = t;
+		sched_curcookie = t->t_cookie;
 		sched_stats.ss_switches++;
 		plat_ctx_switch(&sched_loopctx, &t->t_ctx);
-		sched_cur = NULL;
+		sched_curthread = NULL;
+		sched_curcookie = NULL;
 		if (t->t_state == T_ZOMBIE)
 			reap(t);
 	}

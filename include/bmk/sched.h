@@ -35,7 +35,20 @@ __attribute__((noreturn)) void sched_exit(void *retval);
 /* Wait for a joinable thread to exit and free it. Returns 0 or EINVAL. */
 int sched_join(struct sched_thread *t, void **retval);
 void sched_yield(void);
-struct sched_thread *sched_current(void);
+/* The running thread (NULL in the scheduler loop and at boot) and its
+ * cookie: inline, as the mutex and curlwp hypercalls ask on every call. */
+extern struct sched_thread *sched_curthread;
+extern void *sched_curcookie;
+static inline struct sched_thread *
+sched_current(void)
+{
+	return sched_curthread;
+}
+static inline void *
+sched_current_cookie(void)
+{
+	return sched_curcookie;
+}
 const char *sched_name(const struct sched_thread *t);
 
 void sched_blockprepare(void);
