@@ -117,9 +117,15 @@ void m_adj(struct mbuf *m, int n);
 /*
  * Makes the first len bytes contiguous in the first mbuf. Returns the
  * (possibly new) head, or NULL after freeing the chain if it cannot
- * (chain too short, len > MLEN with no cluster, no memory).
+ * (chain too short, len > MLEN with no cluster, no memory). Inline for
+ * the common case of a header already in place: every layer asks.
  */
-struct mbuf *m_pullup(struct mbuf *m, unsigned len);
+struct mbuf *m_pullup_slow(struct mbuf *m, unsigned len);
+static inline struct mbuf *
+m_pullup(struct mbuf *m, unsigned len)
+{
+	return m->m_len >= len ? m : m_pullup_slow(m, len);
+}
 /* Room for len more bytes in front; may add an mbuf. NULL: chain freed. */
 struct mbuf *m_prepend(struct mbuf *m, unsigned len, int how);
 /* Copies len bytes from offset off; the chain must hold them. */

@@ -290,7 +290,7 @@ if_batch_hook(void (*fn)(void))
 bool
 if_batch_active(void)
 {
-	return mutex_owned(&net_lock) && if_batch_depth > 0;
+	return if_batch_depth > 0 && mutex_owned(&net_lock);
 }
 
 void

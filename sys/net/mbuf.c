@@ -626,7 +626,7 @@ m_pullup_target(struct mbuf *m, unsigned len)
 }
 
 struct mbuf *
-m_pullup(struct mbuf *m, unsigned len)
+m_pullup_slow(struct mbuf *m, unsigned len)
 {
 	struct mbuf *t, *src;
 	unsigned c;

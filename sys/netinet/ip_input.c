@@ -84,8 +84,11 @@ ip_src_bogus(in_addr_t src, struct ifnet *ifp)
 static bool
 ip_for_us(struct ifnet *ifp, const struct mbuf *m, const struct ip_hdr *ip)
 {
-	in_addr_t dst = ip->ip_dst;
+	in_addr_t dst = ip->ip_dst, mine = in_ifaddr(ifp);
 
+	/* the common case first: unicast to ifp's own address */
+	if (dst == mine && mine != 0 && (m->m_flags & (M_BCAST | M_MCAST)) == 0)
+		return true;
 	if (IN_MULTICAST_N(dst))
 		return dst == INET_ADDR(224, 0, 0, 1);
 	if (in_broadcast(dst, ifp))
