@@ -97,7 +97,7 @@ struct so_linger {
 #define MSG_WAITALL_K 0x40	/* stream: all len bytes (or EOF, error) */
 #define MSG_DONTWAIT_K 0x80
 
-#define SB_DEFAULT_HIWAT (64 * 1024)
+#define SB_DEFAULT_HIWAT (128 * 1024)
 #define SB_MAX (1024 * 1024)
 
 struct socket;

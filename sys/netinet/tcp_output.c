@@ -252,8 +252,10 @@ tcp_window_update_due(const struct tcpcb *tp)
 		return false;
 	/* the ACKs the peer's next segments bring carry the rest: an
 	 * update is worth its own segment when the window the peer has
-	 * left at least doubles */
-	return space >= 2 * adv;
+	 * left at least doubles, and by two segments more (not, say, right
+	 * after the handshake, when the unscaled SYN offered 64 KiB of a
+	 * 128 KiB buffer) */
+	return space >= 2 * adv + 2 * tp->t_maxseg;
 }
 
 /* How many bytes may go from snd_nxt now (window, cwnd, one MSS). */

@@ -253,14 +253,14 @@ NT_CASE(tcp_receive_window_updates)
 	struct ttp_seg s;
 	struct ifnet *ifp;
 	struct socket *so;
-	static uint8_t buf[70000];
+	static uint8_t buf[SB_DEFAULT_HIWAT + 4464];
 	unsigned sent = 0, wnd;
 
 	nt_leak_start(&lk);
 	fill_pattern();
 	ifp = ttp_ifcreate("tcpl4");
 	so = ttp_connect(&p, ifp, true);
-	/* the peer fills our 64 KiB buffer; the window closes */
+	/* the peer fills our receive buffer; the window closes */
 	while (sent < SB_DEFAULT_HIWAT) {
 		unsigned n = SB_DEFAULT_HIWAT - sent < 1448 ?
 		    SB_DEFAULT_HIWAT - sent : 1448;
