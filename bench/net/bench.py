@@ -13,28 +13,29 @@ tcp/9 and tcp/80; see guest.py).
     outstanding for SECONDS after the guest says it is ready (apps/echo; a
     small static echo server on Linux), and counts echoes per second;
     ratio ours/linux, higher is better.
-  - http, tcp, mem: HTTP requests/s, TCP bulk MB/s and the smallest -m for
-    100 HTTP connections; see tcp.py.
+  - http, sink, tcp, mem: HTTP requests/s, TCP bulk MB/s host to guest
+    and through the guest (echo), and the smallest -m for 100 HTTP
+    connections; see tcp.py.
 
 The figures depend on QEMU's user networking (slirp) as much as on the
 guest: the ratio is what compares the guests. Each figure is measured
 RUNS times per guest (median); one that fails says why and shows the
 guest's console, the others go on, and the exit status is 1. Environment:
-RUNS (default 3), FIGURES ("ping udp http tcp mem"), GUESTS ("ours linux";
+RUNS (default 3), FIGURES ("ping udp http sink tcp mem"), GUESTS ("ours linux";
 one alone gives figures without ratios), UDP_SECONDS (5), UDP_WINDOW (32),
 BOOT_TIMEOUT (s, 180), and those tcp.py names.
 Images come from bench/net/run.sh, which builds them first.
 """
 import os, re, statistics, subprocess, sys
 
-from guest import (BenchFail, Guest, GUESTS, LINUX, compare_line, host_tool, linux_args,
-                   linux_kernel, ours_args)
+from guest import (BenchFail, Guest, GUESTS, LINUX, OTHER_CPUS, PIN, VCPU_CPU, compare_line,
+                   host_tool, linux_args, linux_kernel, ours_args)
 import tcp
 
 RUNS = int(os.environ.get("RUNS", "3"))
 UDP_SECONDS = float(os.environ.get("UDP_SECONDS", "5"))
 UDP_WINDOW = int(os.environ.get("UDP_WINDOW", "32"))
-FIGURES = os.environ.get("FIGURES", "ping udp http tcp mem").split()
+FIGURES = os.environ.get("FIGURES", "ping udp http sink tcp mem").split()
 BOOT_TIMEOUT = float(os.environ.get("BOOT_TIMEOUT", "180"))
 PING = dict(count=20, interval=0.2, host="10.0.2.2")
 UDP_SIZE = 64
@@ -148,7 +149,8 @@ PER_RUN = {
     "ping": (bench_ping, ping_run_line, ping_report),
     "udp": (bench_udp, udp_run_line, udp_report),
     "http": (tcp.bench_http, tcp.http_run_line, tcp.http_report),
-    "tcp": (tcp.bench_bulk, tcp.bulk_run_line, tcp.bulk_report),
+    "sink": (tcp.bench_sink, tcp.bulk_run_line, tcp.bulk_report),
+    "tcp": (tcp.bench_echo, tcp.bulk_run_line, tcp.bulk_report),
 }
 
 
@@ -192,6 +194,9 @@ def main():
             failed["mem"] = mem[-1]
     how = "median of %d runs" % RUNS if RUNS > 1 else "one run"
     print("\nnet: x86_64, QEMU TCG, -M pc -m 256, virtio-net-pci on user networking; %s" % how)
+    print("net: %s" % ("vCPU thread pinned to CPU %d, QEMU's other threads and the load generators to CPU %s"
+                       % (min(VCPU_CPU), ",".join(str(c) for c in sorted(OTHER_CPUS))) if PIN
+                       else "threads not pinned (BENCH_PIN=0 or one CPU)"))
     if "linux" in GUESTS:
         print("net: linux: %s (Debian %s), busybox ping and httpd, static C echo servers"
               % (os.path.basename(linux_kernel()), open(os.path.join(LINUX, "stamp")).read()

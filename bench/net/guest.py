@@ -7,6 +7,13 @@ The QEMU command line is the same for our guest and the Linux one: x86_64,
 TCG, -M pc, one virtio-net-pci on user networking with host forwards from
 127.0.0.1 to guest ports udp/7, tcp/7, tcp/9 and tcp/80; only -m (256
 unless a figure varies it), -kernel, -initrd and -append differ.
+
+Pinning (BENCH_PIN=1, the default on a machine with two CPUs or more):
+QEMU's vCPU thread gets the last CPU to itself; QEMU's other threads
+(the main loop, where user networking runs), this script and the load
+generators it starts share the rest. Unpinned, the host scheduler now
+and then put the vCPU and the main loop on one CPU, and a figure moved
+by a third from run to run.
 """
 import os, re, shutil, socket, subprocess, threading, time
 
@@ -16,6 +23,12 @@ LINUX = os.path.join(ROOT, "build", "linux-guest")
 HOSTBIN = os.path.join(ROOT, "build", "bench-net")
 BOOT_TIMEOUT = float(os.environ.get("BOOT_TIMEOUT", "180"))
 MEM = 256
+CPUS = sorted(os.sched_getaffinity(0))
+PIN = os.environ.get("BENCH_PIN", "1" if len(CPUS) >= 2 else "0") == "1" and len(CPUS) >= 2
+VCPU_CPU = {CPUS[-1]} if PIN else set(CPUS)
+OTHER_CPUS = set(CPUS[:-1]) if PIN else set(CPUS)
+if PIN:
+    os.sched_setaffinity(0, OTHER_CPUS)     # inherited by QEMU and the load tools
 FORWARDS = (("udp", 7), ("tcp", 7), ("tcp", 9), ("tcp", 80))
 
 # QEMU's exit status when the guest finished well: ours exits 0 through
@@ -38,7 +51,7 @@ def free_port(kind):
 def qemu_command(fwd, mem):
     """fwd: {(proto, guest port): host port} for each of FORWARDS."""
     hostfwd = ",".join("hostfwd=%s:127.0.0.1:%d-:%d" % (p, fwd[(p, g)], g) for p, g in FORWARDS)
-    return ["qemu-system-x86_64", "-M", "pc", "-m", str(mem),
+    return ["qemu-system-x86_64", "-name", "debug-threads=on", "-M", "pc", "-m", str(mem),
             "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-netdev", "user,id=n0," + hostfwd,
@@ -80,6 +93,22 @@ class Guest:
                                   stderr=subprocess.STDOUT)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+        if PIN:
+            self._pin_vcpu()
+
+    def _pin_vcpu(self):
+        """The vCPU thread ("CPU 0/TCG") to VCPU_CPU, once QEMU made it."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.p.poll() is None:
+            try:
+                for tid in os.listdir("/proc/%d/task" % self.p.pid):
+                    with open("/proc/%d/task/%s/comm" % (self.p.pid, tid)) as f:
+                        if "/TCG" in f.read():
+                            os.sched_setaffinity(int(tid), VCPU_CPU)
+                            return
+            except OSError:
+                pass
+            time.sleep(0.01)
 
     def port(self, proto, guest_port):
         return self.fwd[(proto, guest_port)]

@@ -5,7 +5,7 @@
 # smallest memory with which our httpd serves 100 connections. See bench.py
 # and tcp.py for what is measured and the environment they read (RUNS,
 # GUESTS, FIGURES, ...). Builds apps/ping, apps/echo, apps/httpd when it
-# is in the tree (and apps/nc for TCP_MODE=sink), and the Linux guest
+# is in the tree (and apps/nc for the sink figure), and the Linux guest
 # (tools/linux-guest.sh, Debian packages fetched once into
 # build/linux-guest/). wrk and ab (apache2-utils) are installed with
 # apt-get when the HTTP figures need them.
@@ -21,7 +21,7 @@ case " $guests " in
 *" ours "*)
 	apps="ping echo"
 	[ -f apps/httpd/main.c ] && apps="$apps httpd"
-	[ "${TCP_MODE:-echo}" = sink ] && [ -f apps/nc/main.c ] && apps="$apps nc"
+	case " ${FIGURES:-sink} " in *" sink "*) [ -f apps/nc/main.c ] && apps="$apps nc" ;; esac
 	for app in $apps; do
 		echo "net bench: building $app (x86_64) ..."
 		make -s ARCH=x86_64 APP="$app" image >"$tmp/build" 2>&1 || {
