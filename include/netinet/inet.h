@@ -339,6 +339,7 @@ struct tcpstat {
 	uint64_t tcps_sndrexmitbyte;
 	uint64_t tcps_sndacks;		/* pure ACKs sent */
 	uint64_t tcps_sndrst;		/* resets sent */
+	uint64_t tcps_rstlimited;	/* resets to closed ports not sent */
 	uint64_t tcps_rcvtotal;		/* segments received */
 	uint64_t tcps_rcvbyte;		/* in-sequence data bytes */
 	uint64_t tcps_rcvduppack;	/* duplicate-only segments */

@@ -157,6 +157,7 @@ static const struct {
 	{ "rcvbad", offsetof(struct tcpstat, tcps_rcvbad) },
 	{ "rcvafterclose", offsetof(struct tcpstat, tcps_rcvafterclose) },
 	{ "challengeack", offsetof(struct tcpstat, tcps_challengeack) },
+	{ "rstlimited", offsetof(struct tcpstat, tcps_rstlimited) },
 	{ "synrcvd", offsetof(struct tcpstat, tcps_synrcvd) },
 	{ "syndrop", offsetof(struct tcpstat, tcps_syndrop) },
 	{ "rttupdated", offsetof(struct tcpstat, tcps_rttupdated) },

@@ -635,7 +635,8 @@ tcp_input(struct ifnet *ifp, struct mbuf *m, unsigned hlen)
 	if (tp == NULL) {
 		if_stat_add(ifp, IFS_TCP_NOPORT, 1);
 		m_freem(m);
-		tcp_reset_for(&s);
+		if (tcp_closed_rst_ok())
+			tcp_reset_for(&s);
 		return;
 	}
 	switch (tp->t_state) {

@@ -36,8 +36,12 @@ struct tcpstat tcpstat;
 static struct tcpcb *tcp_list;
 static struct tcpcb *tcp_hash[TCP_HASHSIZE];
 static uint64_t tcp_secret[2];
-static uint64_t tcp_chal_sec;
-static unsigned tcp_chal_count;
+/* At most a limit per second of the stack's clock. */
+struct tcp_persec {
+	uint64_t ps_sec;
+	unsigned ps_count;
+};
+static struct tcp_persec tcp_chal_rate, tcp_rst_rate;
 
 static const char *const tcp_state_names[TCPS_NSTATES] = {
 	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
@@ -138,20 +142,37 @@ tcp_ts_now(void)
 	return (uint32_t)(inet_now_ns() / INET_NS_PER_MS);
 }
 
-bool
-tcp_challenge_ok(void)
+static bool
+tcp_persec_take(struct tcp_persec *ps, unsigned limit)
 {
 	uint64_t sec = inet_now_ns() / INET_NS_PER_S;
 
-	if (sec != tcp_chal_sec) {
-		tcp_chal_sec = sec;
-		tcp_chal_count = 0;
+	if (sec != ps->ps_sec) {
+		ps->ps_sec = sec;
+		ps->ps_count = 0;
 	}
-	if (tcp_chal_count >= TCP_CHALLENGE_PER_S)
+	if (ps->ps_count >= limit)
 		return false;
-	tcp_chal_count++;
+	ps->ps_count++;
+	return true;
+}
+
+bool
+tcp_challenge_ok(void)
+{
+	if (!tcp_persec_take(&tcp_chal_rate, TCP_CHALLENGE_PER_S))
+		return false;
 	tcpstat.tcps_challengeack++;
 	return true;
+}
+
+bool
+tcp_closed_rst_ok(void)
+{
+	if (tcp_persec_take(&tcp_rst_rate, TCP_CLOSED_RST_PER_S))
+		return true;
+	tcpstat.tcps_rstlimited++;
+	return false;
 }
 
 /* ---- blocks ------------------------------------------------------------- */

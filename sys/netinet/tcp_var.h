@@ -82,6 +82,10 @@ enum {
 #define TCP_REASS_MAXSEGS 128		/* out-of-order segments queued */
 #define TCP_FIN2_TIMEOUT_MS 60000	/* FIN_WAIT_2 after close */
 #define TCP_CHALLENGE_PER_S 100		/* RFC 5961 section 7 */
+/* Resets answering segments for no connection, per second: a scan or a
+ * flood of a closed port gets no more than this back (FreeBSD's icmplim
+ * default, which covers the same case). */
+#define TCP_CLOSED_RST_PER_S 200
 #define TCP_RCV_WSCALE 5		/* our window shift (SB_MAX fits) */
 
 /* Tunables; tests shorten them. */
@@ -248,6 +252,7 @@ uint32_t tcp_ts_now(void);
 struct tcpcb *tcp_first(void);
 /* Challenge ACK budget of RFC 5961 section 7: true if one may go. */
 bool tcp_challenge_ok(void);
+bool tcp_closed_rst_ok(void);
 
 /* ---- tcp_output.c ------------------------------------------------------- */
 /* Sends what the state, windows and flags call for. */

@@ -1,8 +1,8 @@
 /*
  * TCP: the handshake both ways (options offered and mirrored), data
  * with its ACKs and windows, the close sequences (active, passive,
- * simultaneous; TIME_WAIT and its expiry), resets for closed ports and
- * refused connects, accept and poll on listeners.
+ * simultaneous; TIME_WAIT and its expiry), resets for closed ports (rate
+ * limited) and refused connects, accept and poll on listeners.
  */
 #include "test_tcp.h"
 
@@ -241,6 +241,44 @@ NT_CASE(tcp_refused_and_closed_ports)
 	ttp_inject(&p, TH_RST, 100, 0, NULL, 0, NULL, 0);
 	NT_CHECK(!ttp_recv(&p, &s));
 	NT_CHECK_EQ(if_stat_get(ifp, IFS_TCP_NOPORT), 3);
+	ttp_ifdestroy(ifp);
+	nt_leak_check(&lk);
+}
+
+/* A flood of a closed port gets TCP_CLOSED_RST_PER_S resets a second. */
+NT_CASE(tcp_closed_port_resets_rate_limited)
+{
+	struct nt_leak lk;
+	struct ttp p;
+	struct ttp_seg s;
+	struct ifnet *ifp;
+	struct tcpstat st0, st1;
+	unsigned rsts = 0, n = TCP_CLOSED_RST_PER_S + 50;
+
+	nt_leak_start(&lk);
+	ifp = ttp_ifcreate("tcpr1");
+	memset(&p, 0, sizeof(p));
+	p.ifp = ifp;
+	p.pport = TTP_PORT;
+	p.lport = 9;
+	/* at the start of a second of the stack's clock */
+	ttp_advance((INET_NS_PER_S - inet_now_ns() % INET_NS_PER_S) /
+	    INET_NS_PER_MS + 1);
+	tcp_getstat(&st0);
+	for (unsigned i = 0; i < n; i++) {
+		ttp_inject(&p, TH_SYN, 1000 * i, 0, NULL, 0, NULL, 0);
+		while (ttp_recv(&p, &s))
+			rsts += (s.flags & TH_RST) != 0;
+	}
+	tcp_getstat(&st1);
+	NT_CHECK_EQ(rsts, TCP_CLOSED_RST_PER_S);
+	NT_CHECK_EQ(st1.tcps_rstlimited, st0.tcps_rstlimited + 50);
+	NT_CHECK_EQ(if_stat_get(ifp, IFS_TCP_NOPORT), n);
+	/* a second later they are answered again */
+	ttp_advance(1000);
+	ttp_inject(&p, TH_SYN, 7, 0, NULL, 0, NULL, 0);
+	NT_CHECK(ttp_recv(&p, &s) && s.flags == (TH_RST | TH_ACK) &&
+	    s.ack == 8);
 	ttp_ifdestroy(ifp);
 	nt_leak_check(&lk);
 }
