@@ -194,7 +194,7 @@ def main():
             failed["mem"] = mem[-1]
     how = "median of %d runs" % RUNS if RUNS > 1 else "one run"
     print("\nnet: x86_64, QEMU TCG, -M pc -m 256, virtio-net-pci on user networking; %s" % how)
-    print("net: %s" % ("vCPU thread pinned to CPU %d, QEMU's other threads and the load generators to CPU %s"
+    print("net: %s" % ("tcp bulk: vCPU thread pinned to CPU %d, QEMU's other threads and tcpload to CPU %s"
                        % (min(VCPU_CPU), ",".join(str(c) for c in sorted(OTHER_CPUS))) if PIN
                        else "threads not pinned (BENCH_PIN=0 or one CPU)"))
     if "linux" in GUESTS:

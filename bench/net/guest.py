@@ -8,12 +8,14 @@ TCG, -M pc, one virtio-net-pci on user networking with host forwards from
 127.0.0.1 to guest ports udp/7, tcp/7, tcp/9 and tcp/80; only -m (256
 unless a figure varies it), -kernel, -initrd and -append differ.
 
-Pinning (BENCH_PIN=1, the default on a machine with two CPUs or more):
-QEMU's vCPU thread gets the last CPU to itself; QEMU's other threads
-(the main loop, where user networking runs), this script and the load
-generators it starts share the rest. Unpinned, the host scheduler now
-and then put the vCPU and the main loop on one CPU, and a figure moved
-by a third from run to run.
+Pinning, for the TCP bulk figures (BENCH_PIN=1, the default on a machine
+with two CPUs or more): QEMU's vCPU thread gets the last CPU to itself;
+QEMU's other threads (the main loop, where user networking runs) and the
+load generator share the rest. Unpinned, the host scheduler now and then
+put the vCPU and the main loop on one CPU, and the bulk figures moved by
+a third from run to run. The other figures stay unpinned: UDP's load
+generator never sleeps, and on one CPU with QEMU's main loop it starved
+the Linux guest's transmit queue into its watchdog.
 """
 import os, re, shutil, socket, subprocess, threading, time
 
@@ -27,8 +29,12 @@ CPUS = sorted(os.sched_getaffinity(0))
 PIN = os.environ.get("BENCH_PIN", "1" if len(CPUS) >= 2 else "0") == "1" and len(CPUS) >= 2
 VCPU_CPU = {CPUS[-1]} if PIN else set(CPUS)
 OTHER_CPUS = set(CPUS[:-1]) if PIN else set(CPUS)
-if PIN:
-    os.sched_setaffinity(0, OTHER_CPUS)     # inherited by QEMU and the load tools
+
+
+def pin_other():
+    """preexec_fn of a load generator that runs next to a pinned guest."""
+    if PIN:
+        os.sched_setaffinity(0, OTHER_CPUS)
 FORWARDS = (("udp", 7), ("tcp", 7), ("tcp", 9), ("tcp", 80))
 
 # QEMU's exit status when the guest finished well: ours exits 0 through
@@ -78,7 +84,7 @@ class Guest:
     """One QEMU run; its console output is collected by a thread. port(p, g)
     is the host port that reaches guest port g over protocol p."""
 
-    def __init__(self, who, what, args, mem=MEM):
+    def __init__(self, who, what, args, mem=MEM, pin=False):
         self.name = "%s guest (%s%s)" % (who, what, "" if mem == MEM else ", -m %d" % mem)
         self.who = who
         self.tail_lines = 25    # of the console, shown when it fails
@@ -90,10 +96,11 @@ class Guest:
         self.lock = threading.Lock()
         self.p = subprocess.Popen(qemu_command(self.fwd, mem) + args,
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT)
+                                  stderr=subprocess.STDOUT,
+                                  preexec_fn=pin_other if pin else None)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        if PIN:
+        if pin and PIN:
             self._pin_vcpu()
 
     def _pin_vcpu(self):

@@ -35,7 +35,7 @@ MEM_BOOT_TIMEOUT (s, 30).
 import gzip, http.client, os, re, socket, statistics, subprocess, threading, time
 
 from guest import (BenchFail, BOOT_TIMEOUT, GUESTS, HOSTBIN, LINUX, ROOT, Guest,
-                   compare_line, debian_tool, host_tool, linux_args, ours_args)
+                   compare_line, debian_tool, host_tool, linux_args, ours_args, pin_other)
 
 HTTP_SECONDS = float(os.environ.get("HTTP_SECONDS", "10"))
 HTTP_CONC = int(os.environ.get("HTTP_CONC", "16"))
@@ -232,7 +232,7 @@ def bench_bulk(who, mode):
         args = linux_args("tcp")
     else:
         args = ours_args("echo", ECHO_ARGS) if echo else ours_args("nc", NC_ARGS)
-    g = Guest(who, "tcp " + mode, args)
+    g = Guest(who, "tcp " + mode, args, pin=True)
     port = g.port("tcp", 7 if echo else 9)
     nbytes = int(TCP_MB * 1e6)
     limit = max(120.0, TCP_MB * 4)
@@ -245,7 +245,8 @@ def bench_bulk(who, mode):
             g.wait_for(NC_READY, BOOT_TIMEOUT, "line matching NC_READY %r" % NC_READY)
         cmd = [host_tool("tcpload"), str(port), mode, str(nbytes), str(limit)]
         try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=limit + 30)
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=limit + 30,
+                               preexec_fn=pin_other)
             out = p.stdout.decode(errors="replace").strip()
         except subprocess.TimeoutExpired:
             p, out = None, "tcpload did not finish within %g s" % (limit + 30)
