@@ -11,7 +11,7 @@ QEMU command line of guest.py:
     load; more than 1% socket errors or any non-2xx answer fails the run.
     Ratio ours/linux, target >= 1.5.
   - sink and tcp: bulk throughput host -> guest. tcpload.c sends TCP_MB
-    (50) MB over one connection and stops the clock when the guest has
+    (100) MB over one connection and stops the clock when the guest has
     provably received all of it. sink: to a discard server that closes
     when the sender has shut down its side (apps/nc -d with NC_ARGS;
     tcpserve port 9 on Linux, which also answers its byte count); this is
@@ -44,7 +44,7 @@ HTTPD_ARGS = os.environ.get("HTTPD_ARGS", "")
 ECHO_ARGS = os.environ.get("ECHO_ARGS", "-p 7 -n 60")
 NC_ARGS = os.environ.get("NC_ARGS", "-l -d -p 9")
 NC_READY = os.environ.get("NC_READY", r"nc: listening")
-TCP_MB = float(os.environ.get("TCP_MB", "50"))
+TCP_MB = float(os.environ.get("TCP_MB", "100"))
 MEM_LO = int(os.environ.get("MEM_LO", "4"))
 MEM_HI = int(os.environ.get("MEM_HI", "64"))
 MEM_BOOT_TIMEOUT = float(os.environ.get("MEM_BOOT_TIMEOUT", "30"))
