@@ -10,6 +10,37 @@
 
 static uint8_t data[8 * 1460];
 
+/*
+ * A connection on ifp with one segment sent and acknowledged 20 ms
+ * later (the handshake took none: the test's clock stands still), then
+ * SRTT 20 ms and RTTVAR 10 ms, and cwnd segments of cwnd. Its MSS in
+ * *mss.
+ */
+static struct socket *
+loss_connect(struct ttp *p, struct ifnet *ifp, uint32_t cwnd, uint32_t *mss)
+{
+	struct ttp_seg s;
+	struct socket *so;
+
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13);
+	so = ttp_connect(p, ifp, false);
+	mutex_enter(&net_lock);
+	*mss = sototcpcb(so)->t_maxseg;
+	mutex_exit(&net_lock);
+	NT_CHECK_EQ(ttp_app_send(so, data, *mss), *mss);
+	NT_CHECK(ttp_recv(p, &s));
+	ttp_advance(20);
+	p->rcv_nxt = s.seq + *mss;
+	ttp_ack(p);
+	mutex_enter(&net_lock);
+	sototcpcb(so)->t_srtt_us = 20000;
+	sototcpcb(so)->t_rttvar_us = 10000;
+	sototcpcb(so)->snd_cwnd = cwnd * *mss;
+	mutex_exit(&net_lock);
+	return so;
+}
+
 NT_CASE(tcp_tail_loss_probe)
 {
 	struct nt_leak lk;
@@ -22,25 +53,8 @@ NT_CASE(tcp_tail_loss_probe)
 	unsigned n = 0;
 
 	nt_leak_start(&lk);
-	for (unsigned i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 13);
 	ifp = ttp_ifcreate("tcpt0");
-	so = ttp_connect(&p, ifp, false);
-	mutex_enter(&net_lock);
-	mss = sototcpcb(so)->t_maxseg;
-	sototcpcb(so)->snd_cwnd = 20 * mss;
-	mutex_exit(&net_lock);
-	/* a round trip of 20 ms (the handshake took none: the test's
-	 * clock stands still) */
-	NT_CHECK_EQ(ttp_app_send(so, data, mss), mss);
-	NT_CHECK(ttp_recv(&p, &s));
-	ttp_advance(20);
-	p.rcv_nxt = s.seq + mss;
-	ttp_ack(&p);
-	mutex_enter(&net_lock);
-	sototcpcb(so)->t_srtt_us = 20000;
-	sototcpcb(so)->t_rttvar_us = 10000;
-	mutex_exit(&net_lock);
+	so = loss_connect(&p, ifp, 20, &mss);
 	/* four more: the first two arrive, the last two are lost */
 	NT_CHECK_EQ(ttp_app_send(so, data, 4 * mss), 4 * mss);
 	while (n < 4 && ttp_recv(&p, &seg[n]))
@@ -94,20 +108,7 @@ NT_CASE(tcp_tail_loss_probe_new_data_then_timeout)
 
 	nt_leak_start(&lk);
 	ifp = ttp_ifcreate("tcpt2");
-	so = ttp_connect(&p, ifp, false);
-	mutex_enter(&net_lock);
-	mss = sototcpcb(so)->t_maxseg;
-	mutex_exit(&net_lock);
-	NT_CHECK_EQ(ttp_app_send(so, data, mss), mss);
-	NT_CHECK(ttp_recv(&p, &s));
-	ttp_advance(20);
-	p.rcv_nxt = s.seq + mss;
-	ttp_ack(&p);
-	mutex_enter(&net_lock);
-	sototcpcb(so)->t_srtt_us = 20000;
-	sototcpcb(so)->t_rttvar_us = 10000;
-	sototcpcb(so)->snd_cwnd = 2 * mss;
-	mutex_exit(&net_lock);
+	so = loss_connect(&p, ifp, 2, &mss);
 	/* cwnd lets two of four go; nothing is acknowledged */
 	NT_CHECK_EQ(ttp_app_send(so, data, 4 * mss), 4 * mss);
 	NT_CHECK(ttp_recv(&p, &seg[0]) && ttp_recv(&p, &seg[1]));
