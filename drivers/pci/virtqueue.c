@@ -347,31 +347,28 @@ vq_intr_disable(struct virtqueue *vq)
 bool
 vq_intr_enable(struct virtqueue *vq)
 {
-	if (vq->vq_event_idx)
-		vq->vq_avail[AV_RING(vq->vq_num)] = vq->vq_used_idx;
-	else
-		vq->vq_avail[AV_FLAGS] = 0;
-	sync(vq, vq->vq_availoff, 2u * (3u + vq->vq_num),
-	    BUS_DMASYNC_PREWRITE);
-	/* The store above must reach the device before we look again. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return vq_has_used(vq);
+	return vq_intr_enable_after(vq, 1);
 }
 
 /*
  * Transmit completions need not interrupt one by one: used_event is set
  * n - 1 past the last used buffer we took, so the device interrupts when
- * it moves the used index past it (virtio 1.2, 2.7.10).
+ * it moves the used index past it (virtio 1.2, 2.7.10). Without event
+ * indexes any used buffer interrupts: n is 1.
  */
 bool
 vq_intr_enable_after(struct virtqueue *vq, uint16_t n)
 {
-	if (!vq->vq_event_idx || n <= 1)
-		return vq_intr_enable(vq);
-	vq->vq_avail[AV_RING(vq->vq_num)] =
-	    (uint16_t)(vq->vq_used_idx + n - 1);
+	if (!vq->vq_event_idx || n == 0)
+		n = 1;
+	if (vq->vq_event_idx)
+		vq->vq_avail[AV_RING(vq->vq_num)] =
+		    (uint16_t)(vq->vq_used_idx + n - 1);
+	else
+		vq->vq_avail[AV_FLAGS] = 0;
 	sync(vq, vq->vq_availoff, 2u * (3u + vq->vq_num),
 	    BUS_DMASYNC_PREWRITE);
+	/* The store above must reach the device before we look again. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return !vq->vq_broken &&
 	    (uint16_t)(used_idx(vq) - vq->vq_used_idx) >= n;
