@@ -92,9 +92,7 @@ tcp_dupthresh(const struct tcpcb *tp)
 {
 	uint32_t flight = tp->snd_max - tp->snd_una, mss = tp->t_maxseg;
 	uint32_t oseg = (flight + mss - 1) / mss;
-	bool more = tp->t_snd->sb_cc > flight && tp->snd_wnd > flight;
-
-	if (oseg >= 2 && oseg < 4 && !more)
+	if (oseg >= 2 && oseg < 4 && !tcp_unsent_fits(tp))
 		return oseg - 1;
 	return TCP_DUPTHRESH;
 }

@@ -232,7 +232,7 @@ tcp_tlp_send(struct tcpcb *tp)
 	tcpstat.tcps_tlp++;
 	tp->t_tlp_armed = false;
 	/* new data, if the peer's window takes a segment more */
-	if (tp->t_snd->sb_cc > flight && tp->snd_wnd > flight &&
+	if (tcp_unsent_fits(tp) &&
 	    tp->snd_nxt == tp->snd_max) {
 		tp->snd_cwnd = flight + mss;
 		tcp_output(tp);

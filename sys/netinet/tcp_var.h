@@ -221,6 +221,16 @@ sototcpcb(struct socket *so)
 	return so != NULL ? so->so_pcb : NULL;
 }
 
+/* Is there unsent data, and does the peer's window take more than what
+ * is in flight? (Early retransmit and tail loss probes ask.) */
+static inline bool
+tcp_unsent_fits(const struct tcpcb *tp)
+{
+	uint32_t flight = tp->snd_max - tp->snd_una;
+
+	return tp->t_snd->sb_cc > flight && tp->snd_wnd > flight;
+}
+
 extern struct tcpstat tcpstat;
 
 /* ---- tcp_subr.c --------------------------------------------------------- */
