@@ -18,7 +18,8 @@ QEMU command line of guest.py:
     the issue's "host to guest". tcp: to an echo server (apps/echo;
     tcpserve, a static C poll() loop, on Linux), every byte must come
     back; MB/s = TCP_MB / time, the guest carrying the data in and out.
-    Ratio ours/linux, target >= 1.0 for both.
+    Ratio ours/linux; the target (>= 1.0) is the sink figure's, the
+    issue's host to guest; echo is shown next to it, without one.
   - mem: the smallest -m (MiB, MEM_LO 4 .. MEM_HI 64, binary search) with
     which our httpd answers `ab -k -r -c 100 -n 1000` (apache2-utils,
     installed on demand) with 1000 complete and 0 failed requests, and
@@ -279,7 +280,8 @@ def bulk_report(res):
            else "until the discard server closed after the sender's shutdown")
     return ["net: tcp bulk host->guest (%s): one connection, %g MB (10^6 bytes), timed %s"
             % (mode, TCP_MB, how),
-            compare_line("tcp bulk (%s)" % mode, med, "%.2f MB/s", "higher", TCP_TARGET)]
+            compare_line("tcp bulk (%s)" % mode, med, "%.2f MB/s", "higher",
+                         TCP_TARGET if mode == "sink" else None)]
 
 
 # ---- memory ---------------------------------------------------------------
