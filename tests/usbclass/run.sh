@@ -31,7 +31,8 @@ net=$(ls "$top"/sys/net/*.c)
 # drivers' lookups are the real ones, only transfers are faked.
 drivers="$top/sys/dev/usb/ukbd.c $top/sys/dev/usb/ums.c
 	$top/sys/dev/usb/usb_desc.c
-	$top/sys/dev/usb/uworker.c $top/sys/dev/usb/if_cdce.c
+	$top/sys/dev/usb/uworker.c $top/sys/dev/usb/uhidboot.c
+	$top/sys/dev/usb/if_cdce.c
 	$top/sys/dev/usb/if_cdce_desc.c"
 tests=$(ls "$top"/tests/usbclass/*.c)
 

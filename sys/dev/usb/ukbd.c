@@ -42,6 +42,7 @@
 #include <kern/mutex.h>
 #include <kern/ttyin.h>
 
+#include "uhidboot.h"
 #include "uworker.h"
 
 #define UKBD_NKEYS 6
@@ -50,13 +51,6 @@
 #define UKBD_REPEAT_DELAY_MS 500
 #define UKBD_REPEAT_RATE_MS 33
 #define UKBD_MAX_ERRORS 10
-
-/* HID class requests (HID 1.11, 7.2) */
-#define UR_HID_SET_REPORT 0x09
-#define UR_HID_SET_IDLE 0x0a
-#define UR_HID_SET_PROTOCOL 0x0b
-#define UHID_REPORT_OUTPUT 0x02
-#define UHID_PROTOCOL_BOOT 0
 
 /* Modifier byte */
 #define MOD_CTRL 0x11
@@ -382,20 +376,6 @@ ukbd_intr(struct usb_xfer *x)
 
 /* ---- control requests (attach and worker: thread context) ---------------- */
 
-static int
-hid_request(struct ukbd_softc *sc, uint8_t request, uint16_t value,
-    void *data, uint16_t len)
-{
-	usb_device_request_t req;
-
-	req.bmRequestType = UT_WRITE_CLASS_INTERFACE;
-	req.bRequest = request;
-	USETW(req.wValue, value);
-	USETW(req.wIndex, sc->sc_iface);
-	USETW(req.wLength, len);
-	return usb_control(sc->sc_udev, &req, data, NULL, 0);
-}
-
 static void
 ukbd_set_leds(struct ukbd_softc *sc)
 {
@@ -405,8 +385,8 @@ ukbd_set_leds(struct ukbd_softc *sc)
 	mutex_enter(&sc->sc_lock);
 	leds = sc->sc_locks;
 	mutex_exit(&sc->sc_lock);
-	rv = hid_request(sc, UR_HID_SET_REPORT, UHID_REPORT_OUTPUT << 8,
-	    &leds, 1);
+	rv = uhid_request(sc->sc_udev, sc->sc_iface, UR_HID_SET_REPORT,
+	    UHID_REPORT_OUTPUT << 8, &leds, 1);
 	if (rv == EPIPE || rv == EIO) {
 		aprint_debug(sc->sc_dev, "LEDs refused (error %d)", rv);
 		mutex_enter(&sc->sc_lock);
@@ -457,39 +437,6 @@ ukbd_match(device_t parent, void *aux)
 }
 
 /* Boot protocol, reports only on change; the pipe and its xfer. */
-static int
-ukbd_setup(struct ukbd_softc *sc)
-{
-	const usb_endpoint_descriptor_t *ed;
-	size_t len;
-	int rv;
-
-	ed = usb_find_endpoint(sc->sc_udev, sc->sc_iface, UE_DIR_IN,
-	    UE_INTERRUPT, 0);
-	if (ed == NULL || UE_MPS(ed->wMaxPacketSize) < UKBD_REPORT_LEN) {
-		aprint_error(sc->sc_dev, "no usable interrupt IN endpoint");
-		return ENXIO;
-	}
-	if ((rv = hid_request(sc, UR_HID_SET_PROTOCOL, UHID_PROTOCOL_BOOT,
-	    NULL, 0)) != 0)
-		aprint_normal(sc->sc_dev, "SET_PROTOCOL failed (error %d); "
-		    "hoping for boot reports", rv);
-	if ((rv = hid_request(sc, UR_HID_SET_IDLE, 0, NULL, 0)) != 0)
-		aprint_debug(sc->sc_dev, "SET_IDLE failed (error %d)", rv);
-	if ((rv = usb_pipe_open(sc->sc_udev, ed, &sc->sc_pipe)) != 0) {
-		aprint_error(sc->sc_dev, "cannot open the endpoint (error %d)",
-		    rv);
-		return rv;
-	}
-	len = UE_MPS(ed->wMaxPacketSize);
-	if ((rv = usb_xfer_alloc(sc->sc_pipe, len, &sc->sc_xfer)) != 0) {
-		aprint_error(sc->sc_dev, "no memory for transfers");
-		usb_pipe_close(sc->sc_pipe);
-		return rv;
-	}
-	return 0;
-}
-
 static void
 ukbd_attach(device_t parent, device_t self, void *aux)
 {
@@ -502,7 +449,8 @@ ukbd_attach(device_t parent, device_t self, void *aux)
 	sc->sc_udev = uaa->uaa_dev;
 	sc->sc_iface = uaa->uaa_ifaceno;
 	sc->sc_locks = LOCK_NUM;
-	if (ukbd_setup(sc) != 0)
+	if (uhid_boot_open(self, sc->sc_udev, sc->sc_iface, UKBD_REPORT_LEN,
+	    &sc->sc_pipe, &sc->sc_xfer) != 0)
 		return;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT);
 	callout_init(&sc->sc_repeat_ch);

@@ -33,15 +33,12 @@
 #include <kern/mutex.h>
 #include <kern/rump.h>
 
+#include "uhidboot.h"
 #include "uworker.h"
 
 #define UMS_REPORT_MIN 3
 #define UMS_REPORT_MAX 8
 #define UMS_MAX_ERRORS 10
-
-#define UR_HID_SET_IDLE 0x0a
-#define UR_HID_SET_PROTOCOL 0x0b
-#define UHID_PROTOCOL_BOOT 0
 
 #define WORK_STALL 0x01
 
@@ -251,52 +248,6 @@ ums_match(device_t parent, void *aux)
 	return usb_match_ids(ums_ids, aux);
 }
 
-static int
-hid_request(struct ums_softc *sc, uint8_t request, uint16_t value)
-{
-	usb_device_request_t req;
-
-	req.bmRequestType = UT_WRITE_CLASS_INTERFACE;
-	req.bRequest = request;
-	USETW(req.wValue, value);
-	USETW(req.wIndex, sc->sc_iface);
-	USETW(req.wLength, 0);
-	return usb_control(sc->sc_udev, &req, NULL, NULL, 0);
-}
-
-static int
-ums_setup(struct ums_softc *sc)
-{
-	const usb_endpoint_descriptor_t *ed;
-	size_t len;
-	int rv;
-
-	ed = usb_find_endpoint(sc->sc_udev, sc->sc_iface, UE_DIR_IN,
-	    UE_INTERRUPT, 0);
-	if (ed == NULL || UE_MPS(ed->wMaxPacketSize) < UMS_REPORT_MIN) {
-		aprint_error(sc->sc_dev, "no usable interrupt IN endpoint");
-		return ENXIO;
-	}
-	if ((rv = hid_request(sc, UR_HID_SET_PROTOCOL, UHID_PROTOCOL_BOOT))
-	    != 0)
-		aprint_normal(sc->sc_dev, "SET_PROTOCOL failed (error %d); "
-		    "hoping for boot reports", rv);
-	if ((rv = hid_request(sc, UR_HID_SET_IDLE, 0)) != 0)
-		aprint_debug(sc->sc_dev, "SET_IDLE failed (error %d)", rv);
-	if ((rv = usb_pipe_open(sc->sc_udev, ed, &sc->sc_pipe)) != 0) {
-		aprint_error(sc->sc_dev, "cannot open the endpoint (error %d)",
-		    rv);
-		return rv;
-	}
-	len = UE_MPS(ed->wMaxPacketSize);
-	if ((rv = usb_xfer_alloc(sc->sc_pipe, len, &sc->sc_xfer)) != 0) {
-		aprint_error(sc->sc_dev, "no memory for transfers");
-		usb_pipe_close(sc->sc_pipe);
-		return rv;
-	}
-	return 0;
-}
-
 static void
 ums_attach(device_t parent, device_t self, void *aux)
 {
@@ -308,7 +259,8 @@ ums_attach(device_t parent, device_t self, void *aux)
 	sc->sc_dev = self;
 	sc->sc_udev = uaa->uaa_dev;
 	sc->sc_iface = uaa->uaa_ifaceno;
-	if (ums_setup(sc) != 0)
+	if (uhid_boot_open(self, sc->sc_udev, sc->sc_iface, UMS_REPORT_MIN,
+	    &sc->sc_pipe, &sc->sc_xfer) != 0)
 		return;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT);
 	if ((rv = uworker_start(&sc->sc_worker, device_xname(self), ums_work,
