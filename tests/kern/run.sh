@@ -23,46 +23,9 @@ posix_all=$(ls "$top"/hypercall-posix/*.c)
 posix_nopci=$(ls "$top"/hypercall-posix/*.c | grep -v '/pci\.c$')
 kern="$top/sys/kern/*.c"
 
-build_one() {	# name sources...
-	local name=$1
-	shift
-	# shellcheck disable=SC2086,SC2068
-	if ! $CC $CFLAGS -o "$build/$name" $@ 2>"$build/$name.build.log"; then
-		cat "$build/$name.build.log"
-		echo "$name: build failed"
-		failed=$((failed + 1))
-		return 1
-	fi
-}
-
-run_one() {	# label binary env...
-	local label=$1 bin=$2 log last p f status
-	shift 2
-	log="$build/$label.log"
-	env "$@" ASAN_OPTIONS=allocator_may_return_null=1 \
-	    timeout 300 "$build/$bin" >"$log" 2>&1
-	status=$?
-	grep -E '^FAIL |check failed' "$log" | sed "s/^/[$label] /"
-	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	if [ -z "$last" ]; then
-		tail -n 30 "$log"
-		[ "$status" -eq 124 ] && echo "[$label] timed out (hang?)"
-		echo "[$label] no result line, exit status $status"
-		failed=$((failed + 1))
-		return
-	fi
-	p=${last%% passed*}
-	f=${last#*passed, }
-	f=${f%% failed*}
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-		tail -n 30 "$log"
-		echo "[$label] exit status $status after its result line"
-		f=1
-	fi
-	echo "[$label] $last"
-	passed=$((passed + p))
-	failed=$((failed + f))
-}
+only=
+# shellcheck source=tests/lib/hostrun.sh
+. "$top/tests/lib/hostrun.sh"
 
 # shellcheck disable=SC2086
 if build_one kern-tests "$top"/tests/kern/main.c "$top"/tests/kern/test_*.c \

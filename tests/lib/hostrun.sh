@@ -1,4 +1,5 @@
-# Shared by the host test runners (tests/net, tests/usb, tests/usbclass):
+# Shared by the host test runners (tests/net, tests/usb, tests/usbclass,
+# tests/kern, tests/umass):
 # building one ASan/UBSan test binary and running it once, adding its
 # "N passed, N failed" line into the runner's totals. Source it after
 # setting: build (directory), CC, CFLAGS, only (case names, may be

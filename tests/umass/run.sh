@@ -28,44 +28,14 @@ srcs="$top/tests/umass/*.c $usbsrc/umass.c $usbsrc/umass_scsi.c
 	$top/sys/kern/*.c $top/hypercall-posix/*.c
 	$top/sys/libc/devdisk.c $top/sys/libc/fd.c"
 
-run_one() {	# label env...
-	local label=$1 log last p f status
-	shift
-	log="$build/$label.log"
-	# shellcheck disable=SC2086
-	env "$@" ASAN_OPTIONS=allocator_may_return_null=1 \
-	    timeout 600 "$build/umass-tests" $only >"$log" 2>&1
-	status=$?
-	grep -E '^FAIL |check failed|^    [0-9]+ ' "$log" | sed "s/^/[$label] /"
-	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	if [ -z "$last" ]; then
-		tail -n 30 "$log"
-		[ "$status" -eq 124 ] && echo "[$label] timed out (hang?)"
-		echo "[$label] no result line, exit status $status"
-		failed=$((failed + 1))
-		return
-	fi
-	p=${last%% passed*}
-	f=${last#*passed, }
-	f=${f%% failed*}
-	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-		tail -n 30 "$log"
-		echo "[$label] exit status $status after its result line"
-		f=1
-	fi
-	echo "[$label] $last"
-	passed=$((passed + p))
-	failed=$((failed + f))
-}
+RUN_TIMEOUT=600
+# shellcheck source=tests/lib/hostrun.sh
+. "$top/tests/lib/hostrun.sh"
 
 # shellcheck disable=SC2086
-if $CC $CFLAGS -o "$build/umass-tests" $srcs 2>"$build/build.log"; then
-	run_one ncpu1 RUMP_NCPU=1
-	run_one ncpu2 RUMP_NCPU=2
-else
-	head -n 40 "$build/build.log"
-	echo "umass-tests: build failed"
-	failed=$((failed + 1))
+if build_one umass-tests $srcs; then
+	run_one ncpu1 umass-tests RUMP_NCPU=1
+	run_one ncpu2 umass-tests RUMP_NCPU=2
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
