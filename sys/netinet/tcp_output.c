@@ -329,10 +329,18 @@ tcp_choose(struct tcpcb *tp, struct tcp_outseg *os)
 	    os->os_off + os->os_len == tp->t_snd->sb_cc)
 		flags |= TH_PUSH;
 	os->os_flags = flags;
-	if (tcp_data_due(tp, os) || (flags & TH_FIN) != 0 ||
-	    (tp->t_flags & TF_ACKNOW) != 0)
+	if (tcp_data_due(tp, os) || (flags & TH_FIN) != 0)
 		return true;
-	return tcp_window_update_due(tp);
+	if ((tp->t_flags & TF_ACKNOW) == 0 && !tcp_window_update_due(tp))
+		return false;
+	/* A pure ACK carries snd_max, as BSD's do: after a timeout
+	 * rewound snd_nxt, snd_nxt may lie below what the peer has
+	 * received, and a peer that drops such old segments would never
+	 * see the ACK (with our window shut, each side then ignored the
+	 * other's ACKs for good). */
+	if (os->os_len == 0 && (tp->t_flags & TF_FORCE) == 0)
+		os->os_seq = tp->snd_max;
+	return true;
 }
 
 /* Bookkeeping after segment os went out (or was handed to IP). */
